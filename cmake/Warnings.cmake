@@ -1,0 +1,13 @@
+# Strict warnings on dossier's own targets only; third-party headers come in as SYSTEM.
+function(dossier_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Werror)
+endfunction()
+
+# A static library for one pipeline stage, rooted at src/ for includes.
+function(dossier_stage name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  dossier_warnings(${name})
+endfunction()

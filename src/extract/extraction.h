@@ -1,0 +1,62 @@
+// What an extractor returns: the text, metadata and children of one item. Plain data, so that it
+// can cross a process boundary when extraction moves into sandboxed workers (issue #6).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dossier::extract {
+
+enum class TextSource { kNative, kOcr };
+
+// One page (PDF) or part (a whole text file is one part). Text is UTF-8, NFC, with '\n' line ends.
+struct Page {
+  int number = 0;  // 1-based for paged formats, 0 for unpaged text
+  std::string text;
+  TextSource source = TextSource::kNative;
+  float ocr_confidence = -1;  // 0..100 when source == kOcr
+};
+
+// A metadata field under the name the format gives it ("pdf:Producer", "xmp:dc:creator",
+// "exif:Exif.Image.Model", "html:meta:description"), so that nothing is renamed away.
+struct MetaField {
+  std::string key;
+  std::string value;
+  bool operator==(const MetaField&) const = default;
+};
+
+// Fields common to every format, mapped from the original ones, so that search can filter on them.
+struct CommonMeta {
+  std::string title;
+  std::string author;
+  std::string application;  // producer or creator tool
+  std::optional<int64_t> created;   // Unix seconds, UTC
+  std::optional<int64_t> modified;  // Unix seconds, UTC
+};
+
+// An embedded item (archive member, attachment, embedded file) that becomes a document of its own.
+struct Child {
+  std::string name;  // name or index inside the parent ("invoice.pdf", "#3")
+  std::string bytes;
+};
+
+struct Extraction {
+  std::vector<Page> pages;
+  int page_count = 0;  // pages the format declares (PDF page tree); may exceed pages.size() on damage
+  std::vector<MetaField> metadata;
+  CommonMeta common;
+  std::vector<Child> children;
+  // Things a person should know that did not stop extraction: "page 7: damaged content stream".
+  std::vector<std::string> warnings;
+
+  size_t text_bytes() const {
+    size_t n = 0;
+    for (const Page& p : pages) n += p.text.size();
+    return n;
+  }
+};
+
+}  // namespace dossier::extract

@@ -1,0 +1,71 @@
+// The one interface every format sits behind. See DESIGN.md "Extractor contract".
+//
+// Extractors are pure: bytes and hints in, an Extraction or an Error out. No globals, no I/O beyond
+// the input, no state between calls, so each is thread-safe and can run inside a sandboxed worker.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "extract/extraction.h"
+
+namespace dossier::extract {
+
+// Name and version for the custody log; bump the version when output may change.
+struct ExtractorId {
+  std::string name;
+  int version = 1;
+};
+
+// What sniff() may look at: cheap facts only.
+struct Probe {
+  std::span<const uint8_t> head;  // the first bytes of the item (up to 64 KiB)
+  std::string mime;               // from content sniffing (libmagic), e.g. "application/pdf"
+  std::string name;               // file name, a hint only: content decides
+};
+
+// 0 means "not mine"; the registry picks the highest score.
+using MatchScore = int;
+inline constexpr MatchScore kNoMatch = 0;
+inline constexpr MatchScore kFallbackMatch = 10;  // would take it if nobody better does
+inline constexpr MatchScore kGoodMatch = 50;      // the sniffed MIME type is one this extractor owns
+inline constexpr MatchScore kExactMatch = 100;    // magic bytes confirm the format
+
+struct Item {
+  std::span<const uint8_t> bytes;  // the whole original, byte-exact
+  std::string mime;                // sniffed MIME type
+  std::string name;                // file or member name
+  int depth = 0;                   // 0 for files on disk, parent depth + 1 for children
+};
+
+struct Limits {
+  uint64_t max_text_bytes = 256ull << 20;   // stop collecting text past this, with a warning
+  uint64_t max_child_bytes = 1ull << 30;    // total bytes of children per item
+  uint32_t max_children = 100000;           // per item
+  uint32_t max_depth = 32;                  // nesting of containers
+  uint32_t max_pages = 100000;              // per document
+};
+
+// Per-call limits and cancellation. Owned by the caller; extractors only read it.
+struct ExtractContext {
+  Limits limits;
+  const std::atomic<bool>* cancelled = nullptr;  // may be null
+  bool is_cancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }
+};
+
+class Extractor {
+ public:
+  virtual ~Extractor() = default;
+  virtual ExtractorId id() const = 0;
+  // Cheap: magic bytes and sniffed MIME type only.
+  virtual MatchScore sniff(const Probe& probe) const = 0;
+  // Text, metadata and child items. Expected failures (encrypted, truncated, unsupported variant)
+  // are returned as an Error whose message is the reason a person reads in `dossier failures`.
+  virtual Result<Extraction> extract(const Item& item, ExtractContext& ctx) const = 0;
+};
+
+}  // namespace dossier::extract

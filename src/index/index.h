@@ -1,0 +1,104 @@
+// The search index: Xapian 1.4 behind a small API. No Xapian type or exception crosses this header.
+//
+// Schema (docs/formats/index.md): one Xapian document per dossier document, unique term Q<sha256>;
+// body terms with positions (CJK one term per character at consecutive positions, so that an
+// OP_PHRASE of the query's characters matches the exact sequence); boolean filter terms for type,
+// mime, lang, path and extension; values for date and size.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace dossier::index {
+
+struct IndexPage {
+  int number = 0;  // 1-based page for PDFs, 0 for unpaged
+  std::string text;
+};
+
+struct IndexDocument {
+  std::string id;  // sha256 hex
+  std::string title;
+  std::string author;
+  std::string mime;
+  std::string type;  // family: pdf, html, text, image, ...
+  std::string lang;  // ISO 639-1 where known ("en", "zh"), empty if unknown
+  std::vector<std::string> paths;  // every location's full display path
+  std::optional<int64_t> date;     // created, else modified; Unix seconds
+  uint64_t size = 0;
+  bool failed = false;             // extraction failed: indexed by metadata and path only
+  std::vector<IndexPage> pages;
+};
+
+// Single writer. Not thread-safe. Commits are atomic: a crash loses at most the uncommitted batch.
+class IndexWriter {
+ public:
+  static Result<std::unique_ptr<IndexWriter>> open(const std::string& dir);
+  virtual ~IndexWriter() = default;
+  // Adds or replaces the document with this id.
+  virtual Status replace(const IndexDocument& doc) = 0;
+  // Adds a path to an already indexed document (the same content found at another location).
+  virtual Status add_path(const std::string& id, const std::string& path) = 0;
+  virtual Status commit() = 0;
+  virtual Result<uint64_t> doc_count() = 0;
+};
+
+enum class SortOrder { kRelevance, kDateNewest, kDateOldest };
+
+struct SearchOptions {
+  uint64_t offset = 0;
+  uint64_t limit = 20;  // 0 means every hit (no cap)
+  SortOrder sort = SortOrder::kRelevance;
+};
+
+struct Hit {
+  std::string id;
+  double score = 0;  // Xapian weight; 0 for pure filters
+};
+
+// A query the parser understood, kept for highlighting snippets.
+struct HighlightSpec {
+  // Terms to highlight, normalised as the index normalises them. A phrase is a sequence.
+  std::vector<std::vector<std::string>> phrases;
+  // Wildcard prefixes to highlight (normalised, without '*').
+  std::vector<std::string> prefixes;
+};
+
+struct SearchResult {
+  uint64_t total = 0;  // exact number of matching documents
+  std::vector<Hit> hits;
+  HighlightSpec highlight;
+};
+
+// Read-only; one per thread. Reopens to see new commits.
+class Searcher {
+ public:
+  static Result<std::unique_ptr<Searcher>> open(const std::string& dir);
+  virtual ~Searcher() = default;
+  // Parses the Lucene query_string syntax (docs/search.md) and runs it. A query that cannot be
+  // parsed is kInvalidInput with a message that says where and what to write instead.
+  virtual Result<SearchResult> search(std::string_view query, const SearchOptions& options) = 0;
+  virtual Result<uint64_t> doc_count() = 0;
+};
+
+struct SnippetPart {
+  std::string text;
+  bool highlighted = false;
+};
+
+struct Snippet {
+  int page = 0;  // page the snippet is from (0 when unpaged)
+  std::vector<SnippetPart> parts;
+};
+
+// Picks the window of about `max_chars` characters with the most and closest matches across pages
+// and marks the matched spans exactly. Empty parts when nothing matches (a filter-only query).
+Snippet make_snippet(const HighlightSpec& spec, const std::vector<IndexPage>& pages, size_t max_chars = 200);
+
+}  // namespace dossier::index
