@@ -65,6 +65,7 @@ bool parse_offset(Cursor& c, int& offset) {
   c.eat(':');
   c.eat('\'');
   if (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) c.digits(2, mm);
+  c.eat('\'');
   offset = (hh * 3600 + mm * 60) * (sign == '-' ? -1 : 1);
   return true;
 }
