@@ -11,3 +11,11 @@ function(dossier_stage name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   dossier_warnings(${name})
 endfunction()
+
+# Every .cpp in a stage folder belongs to its library: adding a format is adding a file (and its row
+# in extract/registry.cpp), with no build file to edit.
+function(dossier_glob_stage name dir)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB _sources CONFIGURE_DEPENDS ${dir}/*.cpp)
+  dossier_stage(${name} SOURCES ${_sources} DEPS ${ARG_DEPS})
+endfunction()
