@@ -1,1 +1,37 @@
-int main() { return 0; }
+// dossier: turn a pile of leaked files into evidence a newsroom can search, verify and publish.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace dossier::cli;
+  CLI::App app{"dossier: search, verify and publish leaked documents, offline"};
+  app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION);
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("-p,--project", g.project, "project directory (default: $DOSSIER_PROJECT, else ./dossier-project)")
+      ->envname("DOSSIER_PROJECT");
+  app.add_flag("--json", g.json, "machine output: one JSON document on stdout");
+  app.fallthrough();
+
+  int rc = kExitOk;
+  add_init(app, g, rc);
+  add_ingest(app, g, rc);
+  add_search(app, g, rc);
+  add_show(app, g, rc);
+  add_stats(app, g, rc);
+  add_failures(app, g, rc);
+  add_custody(app, g, rc);
+  add_bundle(app, g, rc);
+  add_verify_bundle(app, g, rc);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  return rc;
+}

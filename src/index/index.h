@@ -27,12 +27,12 @@ struct IndexDocument {
   std::string title;
   std::string author;
   std::string mime;
-  std::string type;  // family: pdf, html, text, image, ...
-  std::string lang;  // ISO 639-1 where known ("en", "zh"), empty if unknown
+  std::string type;                // family: pdf, html, text, image, ...
+  std::string lang;                // ISO 639-1 where known ("en", "zh"), empty if unknown
   std::vector<std::string> paths;  // every location's full display path
   std::optional<int64_t> date;     // created, else modified; Unix seconds
   uint64_t size = 0;
-  bool failed = false;             // extraction failed: indexed by metadata and path only
+  bool failed = false;  // extraction failed: indexed by metadata and path only
   std::vector<IndexPage> pages;
 };
 
@@ -98,7 +98,12 @@ struct Snippet {
 };
 
 // Picks the window of about `max_chars` characters with the most and closest matches across pages
-// and marks the matched spans exactly. Empty parts when nothing matches (a filter-only query).
-Snippet make_snippet(const HighlightSpec& spec, const std::vector<IndexPage>& pages, size_t max_chars = 200);
+// and marks the matched spans exactly: pages are re-tokenized as the index tokenizes them, so a
+// Simplified query highlights the Traditional original. Whitespace is collapsed (and a line break
+// between two CJK characters removed); "… " / " …" mark text cut off before/after the window. When
+// nothing matches (a filter-only query), the first ~max_chars of the first non-empty page,
+// unhighlighted; empty parts only when every page is empty. Thread-safe.
+Snippet make_snippet(const HighlightSpec& spec, const std::vector<IndexPage>& pages,
+                     size_t max_chars = 200);
 
 }  // namespace dossier::index

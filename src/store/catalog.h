@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -50,6 +51,7 @@ struct LocationRecord {
   std::string path;       // absolute path on disk, or the name inside the parent
   uint64_t size = 0;
   int64_t mtime_ns = 0;   // files on disk: modification time, for the fast re-ingest check
+  int64_t custody_index = -1;  // index of this location's INGEST entry in the custody log
 };
 
 struct PageRecord {
@@ -64,12 +66,21 @@ struct MetaRecord {
   std::string value;
 };
 
+// A path that could not be ingested at all (unreadable, a link not followed, a device), so that
+// it has no content and no document, but is still accounted for.
+struct IngestProblem {
+  std::string path;
+  std::string reason;
+  int64_t at = 0;  // Unix seconds
+};
+
 struct CatalogStats {
   uint64_t documents = 0;
   uint64_t failures = 0;
   uint64_t pending = 0;
   uint64_t locations = 0;
   uint64_t bytes = 0;
+  uint64_t ingest_problems = 0;
   std::map<std::string, uint64_t> by_type;
   std::map<std::string, uint64_t> by_reason;  // failure code -> count
 };
@@ -80,6 +91,8 @@ class Catalog {
 
   // Batched transactions: the ingest writer commits every N documents so an interrupted run
   // resumes at the last commit.
+  // On a catalog opened read-only, begin() starts a read snapshot: every read until commit() or
+  // rollback() sees the same committed state.
   virtual Status begin() = 0;
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
@@ -90,7 +103,9 @@ class Catalog {
   // Full ids whose hex starts with prefix (for `show 1a2b3c4d`); at most `limit`.
   virtual Result<std::vector<std::string>> ids_with_prefix(const std::string& prefix, int limit) = 0;
 
-  // Returns true if the location was new.
+  // Returns true if the location was new; a known one gets its size and mtime_ns refreshed. A file
+  // on disk (parent_id empty) also clears any ingest problem recorded for its path.
+  // REQUIRES: put_document(loc.doc_id) first; otherwise kInvalidInput (a foreign key).
   virtual Result<bool> add_location(const LocationRecord& loc) = 0;
   virtual Result<std::vector<LocationRecord>> locations(const std::string& doc_id) = 0;
   // The document last seen at this path on disk, if its size and mtime still match.
@@ -99,7 +114,8 @@ class Catalog {
   // Children of a container (locations whose parent is doc_id).
   virtual Result<std::vector<LocationRecord>> children(const std::string& doc_id) = 0;
 
-  // Replace all pages / metadata of a document.
+  // Replace all pages / metadata of a document, atomically: on error the old rows remain.
+  // REQUIRES: put_document(doc_id) first; otherwise kInvalidInput (a foreign key).
   virtual Status put_pages(const std::string& doc_id, const std::vector<PageRecord>& pages) = 0;
   virtual Result<std::vector<PageRecord>> pages(const std::string& doc_id) = 0;
   virtual Status put_metadata(const std::string& doc_id, const std::vector<MetaRecord>& meta) = 0;
@@ -110,6 +126,10 @@ class Catalog {
   virtual Result<std::vector<DocumentRecord>> failures() = 0;
   // Documents in state kPending (to finish after an interrupted ingest).
   virtual Result<std::vector<std::string>> pending() = 0;
+
+  // Paths that produced no document; one row per path (a later problem replaces an earlier one).
+  virtual Status add_ingest_problem(const IngestProblem& problem) = 0;
+  virtual Result<std::vector<IngestProblem>> ingest_problems() = 0;
 
   // Project-level key/value settings (languages, origin name, ...).
   virtual Status set_setting(const std::string& key, const std::string& value) = 0;
@@ -122,5 +142,7 @@ enum class OpenMode { kReadWrite, kReadOnly };
 Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::string& path, OpenMode mode);
 
 const char* doc_state_name(DocState s);
+// The inverse of doc_state_name(); nullopt for any other text.
+std::optional<DocState> doc_state_from_name(std::string_view name);
 
 }  // namespace dossier::store

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds one preset (default: release). Incremental; ccache keeps rebuilds cheap.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+if [ ! -f "build/$preset/build.ninja" ]; then
+  cmake --preset "$preset" >/dev/null
+fi
+cmake --build "build/$preset" -j"$(nproc)"

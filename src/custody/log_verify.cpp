@@ -1,0 +1,177 @@
+// CustodyLog::verify and verify_blobs: recompute everything, trust nothing cached.
+#include <set>
+
+#include "custody/entry.h"
+#include "custody/log.h"
+
+namespace dossier::custody {
+namespace {
+
+// A MemoryTree answers every in-range subtree, so this cannot fail for size <= t.size().
+Hash root_of_tree(const MemoryTree& t, uint64_t size) {
+  auto r = root_at(t, size);
+  return r.has_value() ? *r : Hash{};
+}
+
+std::string document_of(std::string_view bytes) {
+  auto e = parse_entry(bytes);
+  if (!e.has_value())
+    return {};
+  if (const auto* in = std::get_if<IngestEntry>(&e.value()))
+    return to_hex(in->sha256);
+  return to_hex(std::get<DeriveEntry>(e.value()).input);
+}
+
+void check_since(const NodeReader& tree, const Verifier& verifier, std::string_view since,
+                 std::vector<Problem>& out) {
+  auto old = open_checkpoint(since, verifier);
+  if (!old.has_value()) {
+    out.push_back({ProblemKind::kBadCheckpoint,
+                   std::nullopt,
+                   {},
+                   "the saved checkpoint does not verify with this project's key (" +
+                       old.error().message +
+                       "); if it is from this project, its key was replaced"});
+    return;
+  }
+  uint64_t n = tree.size();
+  if (old->size > n) {
+    out.push_back({ProblemKind::kHistoryRewritten,
+                   n,
+                   {},
+                   "the saved checkpoint covers " + std::to_string(old->size) +
+                       " entries but the log now has only " + std::to_string(n)});
+    return;
+  }
+  if (old->size == 0)
+    return;  // the empty tree is a prefix of every tree
+  auto proof = consistency_proof(tree, old->size, n);
+  auto now = root_at(tree, n);
+  Status ok = proof.has_value() && now.has_value()
+                  ? verify_consistency(old->size, n, *proof, old->root, *now)
+                  : Status(Error{ErrorCode::kInternal, "cannot build a consistency proof", {}});
+  if (!ok.has_value()) {
+    out.push_back({ProblemKind::kHistoryRewritten,
+                   std::nullopt,
+                   {},
+                   "the log is not an extension of the saved checkpoint at size " +
+                       std::to_string(old->size) + ": " + ok.error().message +
+                       " (entries before it were changed and the log rebuilt)"});
+  }
+}
+
+}  // namespace
+
+void CustodyLog::check_stored(const MemoryTree& tree, uint64_t name_size,
+                              std::vector<Problem>& out) const {
+  std::string where = "checkpoint " + std::to_string(name_size);
+  auto note = stored_checkpoint(name_size);
+  auto c = note.has_value() ? open_checkpoint(*note, verifier()) : Result<Checkpoint>(note.error());
+  uint64_t n = tree.size();
+  if (!c.has_value()) {
+    out.push_back(
+        {ProblemKind::kBadCheckpoint, std::nullopt, {}, where + ": " + c.error().message});
+  } else if (c->size != name_size) {
+    out.push_back({ProblemKind::kBadCheckpoint,
+                   std::nullopt,
+                   {},
+                   where + ": file name and tree size differ"});
+  } else if (c->size > n) {
+    out.push_back({ProblemKind::kEntryMissing,
+                   n,
+                   {},
+                   where + " was signed for " + std::to_string(c->size) +
+                       " entries but the log has only " + std::to_string(n)});
+  } else if (root_of_tree(tree, c->size) != c->root) {
+    out.push_back({ProblemKind::kHistoryRewritten,
+                   std::nullopt,
+                   {},
+                   where + ": the first " + std::to_string(c->size) +
+                       " entries no longer hash to the signed root"});
+  }
+}
+
+std::vector<Problem> CustodyLog::verify(const std::optional<std::string>& since_checkpoint) const {
+  std::vector<Problem> out;
+  uint64_t n = size();
+  MemoryTree tree;
+  uint64_t altered = 0;
+  auto cached = tree_.leaves(0, std::min<uint64_t>(n, tree_.size()));
+  auto report = [&](uint64_t i, std::string_view bytes, std::string detail) {
+    out.push_back({ProblemKind::kEntryAltered, i, document_of(bytes),
+                   "entry " + std::to_string(i) + " " + std::move(detail)});
+    ++altered;
+  };
+  Status read = records_.for_each([&](uint64_t i, std::string_view bytes, bool crc_ok) {
+    const Hash* was = cached.has_value() && i < cached->size() ? &(*cached)[i] : nullptr;
+    if (bytes.empty()) {
+      tree.append(was != nullptr ? *was : Hash{});
+      return report(i, bytes, "has a record length that changed on disk");
+    }
+    Hash leaf = leaf_hash(bytes);
+    tree.append(leaf);
+    if (!crc_ok) {
+      report(i, bytes, "fails its checksum: altered on disk");
+    } else if (was == nullptr || *was != leaf) {
+      report(i, bytes, "no longer hashes to the leaf recorded when it was logged");
+    }
+  });
+  if (!read.has_value()) {
+    out.push_back({ProblemKind::kEntryAltered, std::nullopt, {}, read.error().to_string()});
+    return out;
+  }
+  auto cached_root = root_at(tree_, n);
+  if (altered == 0 && (!cached_root.has_value() || *cached_root != root_of_tree(tree, n))) {
+    out.push_back({ProblemKind::kCacheMismatch,
+                   std::nullopt,
+                   {},
+                   "the tree cache disagrees with the entries; delete custody/tree to rebuild it"});
+  }
+  auto sizes = checkpoint_sizes();
+  if (!sizes.has_value()) {
+    out.push_back({ProblemKind::kBadCheckpoint, std::nullopt, {}, sizes.error().to_string()});
+  } else {
+    for (uint64_t name_size : *sizes)
+      check_stored(tree, name_size, out);
+  }
+  if (since_checkpoint)
+    check_since(tree, verifier(), *since_checkpoint, out);
+  return out;
+}
+
+std::vector<Problem> verify_blobs(
+    const CustodyLog& log,
+    const std::function<std::optional<std::filesystem::path>(const Digest&)>& blob_path) {
+  std::vector<Problem> out;
+  std::set<Digest> seen;
+  for (uint64_t i = 0; i < log.size(); ++i) {
+    auto bytes = log.entry(i);
+    if (!bytes.has_value())
+      continue;  // verify() reports altered entries
+    auto e = parse_entry(*bytes);
+    if (!e.has_value())
+      continue;
+    const auto* in = std::get_if<IngestEntry>(&e.value());
+    if (in == nullptr || !seen.insert(in->sha256).second)
+      continue;
+    std::string id = to_hex(in->sha256);
+    auto path = blob_path(in->sha256);
+    std::error_code ec;
+    if (!path || !std::filesystem::is_regular_file(*path, ec)) {
+      out.push_back({ProblemKind::kBlobMissing, i, id, "the original is not in the blob store"});
+      continue;
+    }
+    auto size = std::filesystem::file_size(*path, ec);
+    auto digest = sha256_file(*path);
+    if (!digest.has_value()) {
+      out.push_back({ProblemKind::kBlobMissing, i, id, digest.error().to_string()});
+    } else if (*digest != in->sha256 || ec || size != in->size) {
+      out.push_back({ProblemKind::kBlobModified, i, id,
+                     "the stored original now hashes to " + to_hex(*digest) + " (" +
+                         std::to_string(size) + " bytes), not to its id"});
+    }
+  }
+  return out;
+}
+
+}  // namespace dossier::custody

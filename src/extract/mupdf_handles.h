@@ -1,0 +1,54 @@
+// RAII owners for MuPDF handles, one deleter and one unique_ptr alias per C type.
+//
+// MuPDF drops every object through its fz_context, so each deleter carries the context it was
+// created with. The context must outlive every handle made with it: declare the MupdfContext first
+// so that it is destroyed last. Dropping never throws in MuPDF (drop functions swallow errors), so
+// the deleters are safe outside fz_try. Not thread-safe: a context and its handles belong to one
+// thread at a time.
+#pragma once
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+
+#include <memory>
+
+namespace dossier::extract {
+
+struct FzContextCloser {
+  void operator()(fz_context* ctx) const { fz_drop_context(ctx); }
+};
+using MupdfContext = std::unique_ptr<fz_context, FzContextCloser>;
+
+// Deleter for any handle dropped with `void drop(fz_context*, T*)`.
+template <typename T, void (*Drop)(fz_context*, T*)>
+class FzDropper {
+ public:
+  FzDropper() = default;
+  explicit FzDropper(fz_context* ctx) : ctx_(ctx) {}
+  void operator()(T* handle) const {
+    if (ctx_ != nullptr)
+      Drop(ctx_, handle);
+  }
+
+ private:
+  fz_context* ctx_ = nullptr;
+};
+
+template <typename T, void (*Drop)(fz_context*, T*)>
+using FzHandle = std::unique_ptr<T, FzDropper<T, Drop>>;
+
+using FzStream = FzHandle<fz_stream, fz_drop_stream>;
+using FzBuffer = FzHandle<fz_buffer, fz_drop_buffer>;
+using FzDocument = FzHandle<fz_document, fz_drop_document>;
+using FzPage = FzHandle<fz_page, fz_drop_page>;
+using FzStextPage = FzHandle<fz_stext_page, fz_drop_stext_page>;
+using PdfDocument = FzHandle<pdf_document, pdf_drop_document>;
+using PdfObj = FzHandle<pdf_obj, pdf_drop_obj>;
+
+// Takes ownership of `handle` (which may be null), to be dropped through `ctx`.
+template <typename Handle>
+Handle fz_own(fz_context* ctx, typename Handle::pointer handle) {
+  return Handle(handle, typename Handle::deleter_type(ctx));
+}
+
+}  // namespace dossier::extract

@@ -1,0 +1,38 @@
+#include "index/xapian_error.h"
+
+#include "index/schema.h"
+
+namespace dossier::index {
+
+Error xapian_error(const Xapian::Error& e, std::string_view what, const std::string& context) {
+  // Xapian::Error is not polymorphic (no dynamic_cast); its type name is the stable way to tell.
+  std::string_view type = e.get_type();
+  ErrorCode code = ErrorCode::kInternal;
+  std::string msg = std::string(what) + ": " + e.get_description();
+  if (type == "DatabaseLockError") {
+    code = ErrorCode::kIo;
+    msg += "; another dossier process is writing this project: wait for it to finish";
+  } else if (type == "DatabaseNotFoundError") {
+    code = ErrorCode::kNotFound;
+    msg += "; the project has no index yet: run dossier ingest first";
+  } else if (type == "DatabaseOpeningError") {
+    code = ErrorCode::kIo;
+  } else if (type == "DatabaseCorruptError") {
+    code = ErrorCode::kCorrupt;
+  } else if (type == "WildcardError") {
+    code = ErrorCode::kInvalidInput;
+  }
+  return Error{code, std::move(msg), context};
+}
+
+Status check_schema(const Xapian::Database& db, const std::string& dir) {
+  std::string v = db.get_metadata(schema::kSchemaKey);
+  if (v.empty() || v == schema::kSchemaVersion)
+    return ok_status();
+  return Error{ErrorCode::kUnsupported,
+               "the search index was built by another dossier version (schema " + v + ", this is " +
+                   schema::kSchemaVersion + "); delete the index directory and re-run ingest",
+               dir};
+}
+
+}  // namespace dossier::index

@@ -1,0 +1,293 @@
+#include "ingest/pipeline.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <variant>
+
+#include "core/bounded_queue.h"
+#include "core/file_util.h"
+#include "core/time_util.h"
+#include "extract/registry.h"
+#include "index/index.h"
+#include "ingest/project.h"
+#include "ingest/walker.h"
+#include "ingest/writer.h"
+#include "store/blob_store.h"
+#include "store/catalog.h"
+#include "text/lang.h"
+
+namespace dossier::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Shared by the walker and workers; each field is atomic or guarded.
+struct RunState {
+  std::atomic<uint64_t> files_seen{0}, files_unchanged{0}, bytes_read{0}, embedded{0}, not_ingested{0};
+  std::atomic<bool> stop{false};
+  std::mutex claim_mu;
+  std::unordered_set<std::string> claimed;  // guarded by claim_mu: contents being extracted this run
+
+  // True if this call is the first to claim the content in this run.
+  bool claim(const std::string& id) {
+    std::lock_guard lock(claim_mu);
+    return claimed.insert(id).second;
+  }
+};
+
+std::string join_display(const std::string& parent, const std::string& name) { return parent + " \u203a " + name; }
+
+// One extraction worker: owns a read-only catalog connection to ask "do we have this already?".
+class Worker {
+ public:
+  Worker(const ProjectPaths& paths, RunState& run, BoundedQueue<WriterItem>& out, Progress& progress,
+         std::unique_ptr<store::Catalog> catalog)
+      : blobs_(paths.blobs()), run_(run), out_(out), progress_(progress), catalog_(std::move(catalog)) {}
+
+  void process_file(const WalkedFile& file) {
+    auto put = blobs_.put_file(file.path);
+    run_.bytes_read.fetch_add(file.size, std::memory_order_relaxed);
+    if (!put.has_value()) {
+      progress_.add_failure();
+      run_.not_ingested.fetch_add(1, std::memory_order_relaxed);
+      emit(WriterItem::problem(file.path.string(), put.error().to_string()));
+    } else {
+      store::LocationRecord loc;
+      loc.doc_id = to_hex(put->digest);
+      loc.path = file.path.string();
+      loc.size = put->size;
+      loc.mtime_ns = file.mtime_ns;
+      process_content(put->digest, put->size, file.path.filename().string(), 0, loc, file.path.string());
+    }
+    progress_.add_done(1, file.size);
+    progress_.tick();
+  }
+
+ private:
+  void emit(WriterItem item) {
+    if (!out_.push(std::move(item))) run_.stop.store(true);
+  }
+
+  bool already_stored(const std::string& id) {
+    auto doc = catalog_->find_document(id);
+    return doc.has_value() && doc->has_value() && (*doc)->state != store::DocState::kPending;
+  }
+
+  void process_content(const Digest& digest, uint64_t size, const std::string& name, int depth,
+                       store::LocationRecord loc, const std::string& display) {
+    std::string id = to_hex(digest);
+    if (already_stored(id) || !run_.claim(id)) {
+      emit(WriterItem::location_only(std::move(loc), display));
+      return;
+    }
+    WriterItem item = extract_one(digest, size, name, depth);
+    item.location = std::move(loc);
+    item.display_path = display;
+    if (item.doc.state == store::DocState::kFailed) progress_.add_failure();
+    std::vector<extract::Child> children = std::move(item.children);
+    item.children.clear();
+    emit(std::move(item));
+    for (auto& child : children) {
+      if (run_.stop.load()) return;
+      store_child(id, depth, display, child);
+    }
+  }
+
+  void store_child(const std::string& parent_id, int parent_depth, const std::string& parent_display,
+                   extract::Child& child) {
+    run_.embedded.fetch_add(1, std::memory_order_relaxed);
+    std::string display = join_display(parent_display, child.name);
+    auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(child.bytes.data()), child.bytes.size());
+    auto put = blobs_.put_bytes(bytes);
+    if (!put.has_value()) {
+      emit(WriterItem::problem(display, put.error().to_string()));
+      return;
+    }
+    std::string().swap(child.bytes);  // the blob has it now
+    store::LocationRecord loc;
+    loc.doc_id = to_hex(put->digest);
+    loc.parent_id = parent_id;
+    loc.path = child.name;
+    loc.size = put->size;
+    process_content(put->digest, put->size, child.name, parent_depth + 1, std::move(loc), display);
+  }
+
+  WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth) {
+    WriterItem item;
+    store::DocumentRecord& doc = item.doc;
+    doc.id = to_hex(digest);
+    doc.size = size;
+    doc.ingested_at = now_unix();
+    doc.title = name;
+
+    auto mapped = MappedFile::open(blobs_.path_of(digest));
+    if (!mapped.has_value()) {
+      mark_failed(doc, mapped.error());
+      return item;
+    }
+    auto bytes = mapped->bytes();
+    auto head = bytes.subspan(0, std::min<size_t>(bytes.size(), 64 << 10));
+    extract::Probe probe{head, extract::sniff_mime(head), name};
+    doc.mime = probe.mime;
+    doc.type = extract::type_family(probe.mime);
+
+    const extract::Extractor* extractor = extract::Registry::instance().find(probe);
+    if (extractor == nullptr) {
+      mark_failed(doc, Error{ErrorCode::kUnsupported, "unsupported type: " + probe.mime + "; the original is stored", name});
+      return item;
+    }
+    auto xid = extractor->id();
+    doc.extractor = xid.name + "/" + std::to_string(xid.version);
+
+    extract::ExtractContext ctx;
+    ctx.cancelled = &run_.stop;
+    if (static_cast<uint32_t>(depth) >= ctx.limits.max_depth) {
+      mark_failed(doc, Error{ErrorCode::kLimit, "nesting deeper than " + std::to_string(ctx.limits.max_depth) +
+                                                    " containers: not extracted", name});
+      return item;
+    }
+    extract::Item input{bytes, probe.mime, name, depth};
+    Result<extract::Extraction> result = Error{ErrorCode::kInternal, "extractor did not run", name};
+    try {
+      result = extractor->extract(input, ctx);
+    } catch (const std::exception& e) {
+      result = Error{ErrorCode::kInternal, std::string("extractor failed unexpectedly: ") + e.what(), name};
+    }
+    if (!result.has_value()) {
+      mark_failed(doc, result.error());
+      return item;
+    }
+    fill_from_extraction(item, std::move(result).value());
+    return item;
+  }
+
+  static void mark_failed(store::DocumentRecord& doc, const Error& error) {
+    doc.state = store::DocState::kFailed;
+    doc.failure_code = error_code_name(error.code);
+    doc.failure_reason = error.message;
+  }
+
+  static void fill_from_extraction(WriterItem& item, extract::Extraction x) {
+    store::DocumentRecord& doc = item.doc;
+    doc.state = store::DocState::kIndexed;
+    if (!x.common.title.empty()) doc.title = x.common.title;
+    doc.author = x.common.author;
+    doc.application = x.common.application;
+    doc.created = x.common.created;
+    doc.modified = x.common.modified;
+    doc.page_count = x.page_count > 0 ? x.page_count : static_cast<int>(x.pages.size());
+    doc.text_bytes = x.text_bytes();
+    std::string sample;
+    for (const auto& p : x.pages) {
+      if (sample.size() >= (64 << 10)) break;
+      sample.append(p.text, 0, (64 << 10) - sample.size());
+    }
+    doc.lang = text::detect_language(sample);
+    item.pages.reserve(x.pages.size());
+    for (auto& p : x.pages) {
+      item.pages.push_back({p.number, std::move(p.text), p.source == extract::TextSource::kOcr, p.ocr_confidence});
+    }
+    for (auto& m : x.metadata) item.metadata.push_back({std::move(m.key), std::move(m.value)});
+    for (auto& w : x.warnings) item.metadata.push_back({"dossier:warning", std::move(w)});
+    item.children = std::move(x.children);
+  }
+
+  store::BlobStore blobs_;
+  RunState& run_;
+  BoundedQueue<WriterItem>& out_;
+  Progress& progress_;
+  std::unique_ptr<store::Catalog> catalog_;
+};
+
+}  // namespace
+
+Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
+                                const std::vector<std::filesystem::path>& inputs, const IngestOptions& options) {
+  auto started = Clock::now();
+  ProjectPaths paths{project_dir};
+  if (!is_project(project_dir)) return no_project_error(project_dir);
+
+  DOSSIER_ASSIGN_OR_RETURN(auto writer, Writer::open(paths, options));
+  DOSSIER_ASSIGN_OR_RETURN(auto walk_catalog, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
+
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  RunState run;
+  Progress progress(options.progress);
+  BoundedQueue<WalkedFile> files(static_cast<size_t>(jobs) * 4);
+  BoundedQueue<WriterItem> results(static_cast<size_t>(jobs) * 8);
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < jobs; ++i) {
+    DOSSIER_ASSIGN_OR_RETURN(auto cat, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
+    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat)));
+  }
+
+  std::thread walker([&] {
+    walk(
+        inputs,
+        [&](const WalkedFile& f) {
+          if (run.stop.load()) return false;
+          run.files_seen.fetch_add(1, std::memory_order_relaxed);
+          progress.add_total(1, f.size);
+          if (!options.rehash) {
+            auto known = walk_catalog->unchanged_file(f.path.string(), f.size, f.mtime_ns);
+            if (known.has_value() && known->has_value()) {
+              run.files_unchanged.fetch_add(1, std::memory_order_relaxed);
+              progress.add_done(1, f.size);
+              progress.tick();
+              return true;
+            }
+          }
+          return files.push(f);
+        },
+        [&](const WalkProblem& p) {
+          run.not_ingested.fetch_add(1, std::memory_order_relaxed);
+          progress.add_failure();
+          return results.push(WriterItem::problem(p.path.string(), p.reason));
+        });
+    progress.set_total_known();
+    files.close();
+  });
+
+  std::vector<std::thread> threads;
+  for (auto& w : workers) {
+    threads.emplace_back([&, worker = w.get()] {
+      while (auto f = files.pop()) {
+        if (run.stop.load()) continue;  // drain so the walker is never stuck on a full queue
+        worker->process_file(*f);
+      }
+    });
+  }
+
+  // The writer runs on this thread; workers are joined before the final commit.
+  std::thread closer([&] {
+    walker.join();
+    for (auto& t : threads) t.join();
+    results.close();
+  });
+  Status written = writer->drain(results, progress);
+  if (!written.has_value()) {
+    run.stop.store(true);
+    files.close();
+    results.close();
+  }
+  closer.join();
+  progress.finish();
+  if (!written.has_value()) return written.error();
+  DOSSIER_RETURN_IF_ERROR(writer->finish());
+
+  IngestReport report = writer->report();
+  report.files_seen = run.files_seen.load();
+  report.files_unchanged = run.files_unchanged.load();
+  report.bytes_read = run.bytes_read.load();
+  report.embedded = run.embedded.load();
+  report.not_ingested = run.not_ingested.load();
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return report;
+}
+
+}  // namespace dossier::ingest

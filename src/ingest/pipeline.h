@@ -1,0 +1,44 @@
+// The ingest pipeline: walk → hash+store → identify → extract → catalog + index (+ custody).
+//
+// Threads: one walker, N extraction workers, one writer. The writer alone touches the catalog's
+// write connection and the index, committing in batches, so an interrupted ingest resumes at the
+// last batch; files already committed with the same size and mtime are skipped without reading.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/progress.h"
+#include "core/result.h"
+
+namespace dossier::ingest {
+
+struct IngestOptions {
+  int jobs = 0;                 // extraction workers; 0 = one per core
+  bool rehash = false;          // hash every file even when size and mtime are unchanged
+  Progress::Mode progress = Progress::Mode::kQuiet;
+  uint32_t batch_documents = 256;       // commit at least this often
+  uint64_t batch_text_bytes = 64 << 20;  // ... or after this much text
+  double batch_seconds = 5.0;            // ... or after this long
+};
+
+struct IngestReport {
+  uint64_t files_seen = 0;        // regular files found under the inputs
+  uint64_t files_unchanged = 0;   // skipped: same path, size and mtime as a committed location
+  uint64_t bytes_read = 0;
+  uint64_t new_documents = 0;     // new unique contents (files and embedded items)
+  uint64_t new_locations = 0;
+  uint64_t embedded = 0;          // children found inside containers
+  uint64_t failures = 0;          // new documents whose extraction failed
+  uint64_t not_ingested = 0;      // paths that could not be read at all (see `dossier failures`)
+  double seconds = 0;
+};
+
+// REQUIRES: project_dir holds a project (init_project).
+Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
+                                const std::vector<std::filesystem::path>& inputs, const IngestOptions& options);
+
+}  // namespace dossier::ingest

@@ -1,0 +1,39 @@
+// Runs the dossier binary as a child process and captures what it prints.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dossier::test {
+
+struct RunResult {
+  int exit_code = -1;  // -signal when killed
+  std::string out;
+  std::string err;
+  nlohmann::json json() const { return nlohmann::json::parse(out); }
+};
+
+RunResult run_dossier(const std::vector<std::string>& args);
+
+// Starts dossier without waiting; output goes to /dev/null. Returns the pid, or -1.
+int spawn_dossier(const std::vector<std::string>& args);
+// Waits for a spawned dossier; returns its exit code, or -signal.
+int wait_dossier(int pid);
+
+// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace dossier::test
