@@ -96,6 +96,10 @@ void add_stats(CLI::App& app, GlobalOptions& g, int& rc) {
                   {"locations", st->locations},
                   {"bytes", st->bytes},
                   {"not_ingested", st->ingest_problems},
+                  {"embedded", {{"declared", st->children_declared},
+                                {"emitted", st->children_emitted},
+                                {"failed", st->children_failed},
+                                {"mismatched_containers", st->container_mismatches}}},
                   {"by_type", st->by_type},
                   {"by_reason", st->by_reason}});
       return;
@@ -105,6 +109,14 @@ void add_stats(CLI::App& app, GlobalOptions& g, int& rc) {
     std::printf("locations     %llu\n", static_cast<unsigned long long>(st->locations));
     std::printf("failures      %llu\n", static_cast<unsigned long long>(st->failures));
     std::printf("not ingested  %llu\n", static_cast<unsigned long long>(st->ingest_problems));
+    std::printf("embedded      %llu emitted, %llu failed, %llu declared by their containers\n",
+                static_cast<unsigned long long>(st->children_emitted), static_cast<unsigned long long>(st->children_failed),
+                static_cast<unsigned long long>(st->children_declared));
+    if (st->container_mismatches > 0) {
+      std::printf("              %llu containers hold a different number of items than they declare: "
+                  "see `dossier failures`\n",
+                  static_cast<unsigned long long>(st->container_mismatches));
+    }
     std::printf("\nby type:\n");
     for (const auto& [type, n] : st->by_type) std::printf("  %-12s %llu\n", type.c_str(), static_cast<unsigned long long>(n));
     if (!st->by_reason.empty()) {
@@ -126,8 +138,9 @@ void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
     }
     auto docs = (*catalog)->failures();
     auto problems = (*catalog)->ingest_problems();
-    if (!docs.has_value() || !problems.has_value()) {
-      rc = fail(!docs.has_value() ? docs.error() : problems.error());
+    auto mismatches = (*catalog)->container_mismatches();
+    if (!docs.has_value() || !problems.has_value() || !mismatches.has_value()) {
+      rc = fail(!docs.has_value() ? docs.error() : !problems.has_value() ? problems.error() : mismatches.error());
       return;
     }
     nlohmann::json jdocs = nlohmann::json::array();
@@ -149,9 +162,23 @@ void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
         std::printf("not ingested  %s\n              %s\n", p.path.c_str(), p.reason.c_str());
       }
     }
+    nlohmann::json jmis = nlohmann::json::array();
+    for (const auto& d : *mismatches) {
+      auto paths = display_paths(**catalog, d.id);
+      if (g.json) {
+        jmis.push_back({{"id", d.id}, {"declared", *d.children_declared}, {"emitted", d.children_emitted},
+                        {"failed", d.children_failed}, {"locations", paths}});
+      } else {
+        std::printf("%s  container declares %llu items, %llu were read and %llu failed\n", d.id.substr(0, 12).c_str(),
+                    static_cast<unsigned long long>(*d.children_declared),
+                    static_cast<unsigned long long>(d.children_emitted),
+                    static_cast<unsigned long long>(d.children_failed));
+        for (const auto& p : paths) std::printf("              %s\n", p.c_str());
+      }
+    }
     if (g.json) {
-      print_json({{"failures", jdocs}, {"not_ingested", jprob}});
-    } else if (docs->empty() && problems->empty()) {
+      print_json({{"failures", jdocs}, {"not_ingested", jprob}, {"container_mismatches", jmis}});
+    } else if (docs->empty() && problems->empty() && mismatches->empty()) {
       std::printf("no failures: every file yielded a document with text or metadata\n");
     }
   });

@@ -43,12 +43,28 @@ struct Child {
   std::string bytes;
 };
 
+// An embedded item the container names but whose bytes could not be had: an encrypted archive
+// member, a truncated attachment. It becomes a "not ingested" entry under the parent's path.
+struct ChildProblem {
+  std::string name;
+  std::string code;    // error_code_name(): "encrypted", "corrupt", "limit", ...
+  std::string reason;  // for a person: "encrypted zip member: needs a password"
+};
+
 struct Extraction {
   std::vector<Page> pages;
   int page_count = 0;  // pages the format declares (PDF page tree); may exceed pages.size() on damage
   std::vector<MetaField> metadata;
   CommonMeta common;
+  // Children collected here when the context has no on_child callback (tests); in the pipeline,
+  // ExtractContext::emit_child streams them out as they are found and this stays empty.
   std::vector<Child> children;
+  // Container accounting, so that nothing is lost silently: how many items the container itself
+  // declares (zip central directory entries, PST message counts, MIME parts, mbox separators),
+  // if it declares any; the pipeline counts the emitted ones and compares.
+  std::optional<uint64_t> declared_children;
+  uint64_t emitted_children = 0;  // maintained by ExtractContext::emit_child
+  std::vector<ChildProblem> child_problems;
   // Things a person should know that did not stop extraction: "page 7: damaged content stream".
   std::vector<std::string> warnings;
 

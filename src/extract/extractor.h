@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,17 +45,32 @@ struct Item {
 
 struct Limits {
   uint64_t max_text_bytes = 256ull << 20;   // stop collecting text past this, with a warning
-  uint64_t max_child_bytes = 1ull << 30;    // total bytes of children per item
+  uint64_t max_child_bytes = 4ull << 30;    // total bytes of children per item
+  uint64_t max_ratio = 200;                 // children bytes / item bytes (zip bombs), above 1 MiB
   uint32_t max_children = 100000;           // per item
   uint32_t max_depth = 32;                  // nesting of containers
   uint32_t max_pages = 100000;              // per document
 };
 
-// Per-call limits and cancellation. Owned by the caller; extractors only read it.
+// Per-call limits, cancellation and the child sink. Owned by the caller.
 struct ExtractContext {
   Limits limits;
   const std::atomic<bool>* cancelled = nullptr;  // may be null
+  // Receives each child as soon as the extractor has its bytes, so that a 2 GB mailbox never holds
+  // more than one message in memory. When unset, children are collected in Extraction::children.
+  std::function<void(Child&&)> on_child;
+  uint64_t item_size = 0;  // bytes of the item being extracted, for the expansion-ratio limit
+
   bool is_cancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }
+
+  // Every extractor hands children over through this: it enforces max_children, max_child_bytes
+  // and max_ratio, counts the child in x.emitted_children, and passes it on. Returns kLimit once
+  // a limit is hit (the child is not emitted); the extractor should stop producing children, keep
+  // what it has, and add a warning or return the error.
+  Status emit_child(Extraction& x, Child child);
+
+ private:
+  uint64_t child_bytes_ = 0;
 };
 
 class Extractor {

@@ -679,6 +679,17 @@ Result<Extraction> PdfExtractor::extract(const Item& item, ExtractContext& xctx)
     read_embedded_files(ctx, doc.get(), xctx.limits, seen, out);
     auto pages = static_cast<int>(std::min<uint64_t>(out.page_count, xctx.limits.max_pages));
     read_attachments(ctx, doc.get(), pages, xctx.limits, seen, out);
+    // Hand the files over through the context, which applies the shared limits and streams them
+    // to the pipeline; the PDF declares exactly the ones found.
+    std::vector<Child> found = std::move(out.children);
+    out.children.clear();
+    out.declared_children = found.size();
+    for (Child& c : found) {
+      if (Status s = xctx.emit_child(out, std::move(c)); !s.has_value()) {
+        out.warnings.push_back("embedded files: " + s.error().to_string());
+        break;
+      }
+    }
   }
   read_document_facts(ctx, doc.get(), item.bytes, out);
   if (out.page_count == 0 && find_meta(out, "pdf:Repaired") != nullptr) {

@@ -84,21 +84,18 @@ class Worker {
       emit(WriterItem::location_only(std::move(loc), display));
       return;
     }
-    WriterItem item = extract_one(digest, size, name, depth);
+    // Children are stored and extracted as the extractor finds them (depth first), so a mailbox
+    // never holds more than one message in memory; the container's own item follows them.
+    WriterItem item = extract_one(digest, size, name, depth, display);
     item.location = std::move(loc);
     item.display_path = display;
     if (item.doc.state == store::DocState::kFailed) progress_.add_failure();
-    std::vector<extract::Child> children = std::move(item.children);
-    item.children.clear();
     emit(std::move(item));
-    for (auto& child : children) {
-      if (run_.stop.load()) return;
-      store_child(id, depth, display, child);
-    }
   }
 
   void store_child(const std::string& parent_id, int parent_depth, const std::string& parent_display,
                    extract::Child& child) {
+    if (run_.stop.load()) return;
     run_.embedded.fetch_add(1, std::memory_order_relaxed);
     std::string display = join_display(parent_display, child.name);
     auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(child.bytes.data()), child.bytes.size());
@@ -116,7 +113,8 @@ class Worker {
     process_content(put->digest, put->size, child.name, parent_depth + 1, std::move(loc), display);
   }
 
-  WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth) {
+  WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth,
+                         const std::string& display) {
     WriterItem item;
     store::DocumentRecord& doc = item.doc;
     doc.id = to_hex(digest);
@@ -145,11 +143,17 @@ class Worker {
 
     extract::ExtractContext ctx;
     ctx.cancelled = &run_.stop;
+    ctx.item_size = size;
     if (static_cast<uint32_t>(depth) >= ctx.limits.max_depth) {
       mark_failed(doc, Error{ErrorCode::kLimit, "nesting deeper than " + std::to_string(ctx.limits.max_depth) +
                                                     " containers: not extracted", name});
       return item;
     }
+    uint64_t emitted = 0;
+    ctx.on_child = [&](extract::Child&& child) {
+      ++emitted;
+      store_child(doc.id, depth, display, child);
+    };
     extract::Item input{bytes, probe.mime, name, depth};
     Result<extract::Extraction> result = Error{ErrorCode::kInternal, "extractor did not run", name};
     try {
@@ -157,10 +161,17 @@ class Worker {
     } catch (const std::exception& e) {
       result = Error{ErrorCode::kInternal, std::string("extractor failed unexpectedly: ") + e.what(), name};
     }
+    doc.children_emitted = emitted;
     if (!result.has_value()) {
       mark_failed(doc, result.error());
       return item;
     }
+    for (const auto& p : result->child_problems) {
+      run_.not_ingested.fetch_add(1, std::memory_order_relaxed);
+      emit(WriterItem::problem(join_display(display, p.name), p.code + ": " + p.reason));
+    }
+    doc.children_failed = result->child_problems.size();
+    doc.children_declared = result->declared_children;
     fill_from_extraction(item, std::move(result).value());
     return item;
   }
@@ -193,7 +204,6 @@ class Worker {
     }
     for (auto& m : x.metadata) item.metadata.push_back({std::move(m.key), std::move(m.value)});
     for (auto& w : x.warnings) item.metadata.push_back({"dossier:warning", std::move(w)});
-    item.children = std::move(x.children);
   }
 
   store::BlobStore blobs_;

@@ -32,7 +32,6 @@ struct WriterItem {
   std::string display_path;  // full path shown to people: "/leak/a.zip › b.pdf"
   std::vector<store::PageRecord> pages;
   std::vector<store::MetaRecord> metadata;
-  std::vector<extract::Child> children;  // consumed by the worker before the item reaches the writer
   std::string problem_reason;            // kProblem
 
   static WriterItem location_only(store::LocationRecord loc, std::string display) {

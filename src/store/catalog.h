@@ -41,6 +41,15 @@ struct DocumentRecord {
   std::string failure_code;   // error_code_name(), empty when not failed
   std::string failure_reason; // what a person reads in `dossier failures`
   int64_t ingested_at = 0;    // Unix seconds when first stored
+  // Container accounting: what the container declares it holds (unset when it declares nothing),
+  // how many children were emitted as documents, and how many could not be had (encrypted,
+  // truncated). declared != emitted + failed is a mismatch that `dossier failures` lists.
+  std::optional<uint64_t> children_declared;
+  uint64_t children_emitted = 0;
+  uint64_t children_failed = 0;
+  bool children_mismatch() const {
+    return children_declared.has_value() && *children_declared != children_emitted + children_failed;
+  }
 };
 
 // One place a document was found. A file on disk has an absolute path and no parent; an embedded
@@ -81,6 +90,10 @@ struct CatalogStats {
   uint64_t locations = 0;
   uint64_t bytes = 0;
   uint64_t ingest_problems = 0;
+  uint64_t children_declared = 0;  // sums over containers
+  uint64_t children_emitted = 0;
+  uint64_t children_failed = 0;
+  uint64_t container_mismatches = 0;  // containers whose declared count is not emitted + failed
   std::map<std::string, uint64_t> by_type;
   std::map<std::string, uint64_t> by_reason;  // failure code -> count
 };
@@ -124,6 +137,8 @@ class Catalog {
   virtual Result<CatalogStats> stats() = 0;
   // Documents in state kFailed, ordered by id.
   virtual Result<std::vector<DocumentRecord>> failures() = 0;
+  // Containers whose declared child count differs from emitted + failed, ordered by id.
+  virtual Result<std::vector<DocumentRecord>> container_mismatches() = 0;
   // Documents in state kPending (to finish after an interrupted ingest).
   virtual Result<std::vector<std::string>> pending() = 0;
 

@@ -59,6 +59,10 @@ Result<DocumentRecord> read_document_row(const Statement& s) {
   d.failure_code = s.text(14);
   d.failure_reason = s.text(15);
   d.ingested_at = s.int64(16);
+  std::optional<int64_t> declared = s.optional_int64(17);
+  if (declared.has_value()) d.children_declared = static_cast<uint64_t>(*declared);
+  d.children_emitted = static_cast<uint64_t>(s.int64(18));
+  d.children_failed = static_cast<uint64_t>(s.int64(19));
   return d;
 }
 
@@ -91,6 +95,9 @@ Status SqliteCatalog::put_document(const DocumentRecord& d) {
     s.bind(12, static_cast<int64_t>(d.text_bytes)).bind(13, doc_state_name(d.state));
     s.bind(14, d.extractor).bind(15, d.failure_code).bind(16, d.failure_reason);
     s.bind(17, d.ingested_at);
+    s.bind(18, d.children_declared.has_value() ? std::optional<int64_t>(static_cast<int64_t>(*d.children_declared))
+                                               : std::nullopt);
+    s.bind(19, static_cast<int64_t>(d.children_emitted)).bind(20, static_cast<int64_t>(d.children_failed));
     return s.run();
   });
 }

@@ -65,6 +65,7 @@ class SqliteCatalog final : public Catalog {
 
   Result<CatalogStats> stats() override;
   Result<std::vector<DocumentRecord>> failures() override;
+  Result<std::vector<DocumentRecord>> container_mismatches() override;
   Result<std::vector<std::string>> pending() override;
 
   Status add_ingest_problem(const IngestProblem& problem) override;
@@ -83,6 +84,7 @@ class SqliteCatalog final : public Catalog {
   Status in_savepoint(F&& body);
   Result<std::vector<LocationRecord>> read_locations(Query q, const std::string& doc_id);
   Status read_stats(CatalogStats& out);
+  Result<std::vector<DocumentRecord>> documents_where(Query q);
 
   SqliteDb db_;
   std::string path_;

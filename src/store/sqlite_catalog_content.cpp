@@ -101,6 +101,14 @@ Status SqliteCatalog::read_stats(CatalogStats& out) {
     DOSSIER_RETURN_IF_ERROR(s.step());
     out.*field = static_cast<uint64_t>(s.int64(0));
   }
+  {
+    DOSSIER_ASSIGN_OR_RETURN(Statement s, use(Query::kStatsChildren));
+    DOSSIER_RETURN_IF_ERROR(s.step());
+    out.children_declared = static_cast<uint64_t>(s.int64(0));
+    out.children_emitted = static_cast<uint64_t>(s.int64(1));
+    out.children_failed = static_cast<uint64_t>(s.int64(2));
+    out.container_mismatches = static_cast<uint64_t>(s.int64(3));
+  }
   for (auto [q, field] : {std::pair{Query::kStatsByType, &CatalogStats::by_type},
                           std::pair{Query::kStatsByReason, &CatalogStats::by_reason}}) {
     DOSSIER_ASSIGN_OR_RETURN(Statement s, use(q));
@@ -134,9 +142,15 @@ Result<CatalogStats> SqliteCatalog::stats() {
   });
 }
 
-Result<std::vector<DocumentRecord>> SqliteCatalog::failures() {
+Result<std::vector<DocumentRecord>> SqliteCatalog::failures() { return documents_where(Query::kFailures); }
+
+Result<std::vector<DocumentRecord>> SqliteCatalog::container_mismatches() {
+  return documents_where(Query::kMismatches);
+}
+
+Result<std::vector<DocumentRecord>> SqliteCatalog::documents_where(Query q) {
   return guarded(path_, [&]() -> Result<std::vector<DocumentRecord>> {
-    DOSSIER_ASSIGN_OR_RETURN(Statement s, use(Query::kFailures));
+    DOSSIER_ASSIGN_OR_RETURN(Statement s, use(q));
     std::vector<DocumentRecord> out;
     for (;;) {
       DOSSIER_ASSIGN_OR_RETURN(bool row, s.step());

@@ -39,6 +39,8 @@ enum class Query : size_t {
   kStatsByType,
   kStatsByReason,
   kFailures,
+  kStatsChildren,
+  kMismatches,
   kPending,
   kPutProblem,
   kProblems,
@@ -55,7 +57,8 @@ struct QuerySpec {
 // The column order read_document_row() expects.
 #define DOSSIER_DOC_COLUMNS                                                                 \
   "id, size, mime, type, title, author, application, lang, created, modified, page_count, " \
-  "text_bytes, state, extractor, failure_code, failure_reason, ingested_at"
+  "text_bytes, state, extractor, failure_code, failure_reason, ingested_at, children_declared, " \
+  "children_emitted, children_failed"
 
 // Indexed by Query.
 inline constexpr auto kQueries = std::to_array<QuerySpec>({
@@ -69,13 +72,16 @@ inline constexpr auto kQueries = std::to_array<QuerySpec>({
     {"cannot undo a partial catalog update", "ROLLBACK TO replace_rows"},
     {"cannot store the document in the catalog",
      "INSERT INTO documents (" DOSSIER_DOC_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (id) DO UPDATE SET size = excluded.size, "
+     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
+     "ON CONFLICT (id) DO UPDATE SET size = excluded.size, "
      "mime = excluded.mime, type = excluded.type, title = excluded.title, "
      "author = excluded.author, application = excluded.application, lang = excluded.lang, "
      "created = excluded.created, "
      "modified = excluded.modified, page_count = excluded.page_count, "
      "text_bytes = excluded.text_bytes, state = excluded.state, extractor = excluded.extractor, "
      "failure_code = excluded.failure_code, failure_reason = excluded.failure_reason, "
+     "children_declared = excluded.children_declared, "
+     "children_emitted = excluded.children_emitted, children_failed = excluded.children_failed, "
      // ingested_at records the first time dossier stored the content: re-extraction keeps it.
      "ingested_at = CASE WHEN documents.ingested_at = 0 THEN excluded.ingested_at "
      "ELSE documents.ingested_at END"},
@@ -119,6 +125,13 @@ inline constexpr auto kQueries = std::to_array<QuerySpec>({
      "SELECT failure_code, count(*) FROM documents WHERE state = 'failed' GROUP BY failure_code"},
     {"cannot list failures",
      "SELECT " DOSSIER_DOC_COLUMNS " FROM documents WHERE state = 'failed' ORDER BY id"},
+    {"cannot count embedded items",
+     "SELECT coalesce(sum(children_declared), 0), coalesce(sum(children_emitted), 0), "
+     "coalesce(sum(children_failed), 0), coalesce(sum(children_declared IS NOT NULL AND "
+     "children_declared != children_emitted + children_failed), 0) FROM documents"},
+    {"cannot list containers whose counts disagree",
+     "SELECT " DOSSIER_DOC_COLUMNS " FROM documents WHERE children_declared IS NOT NULL AND "
+     "children_declared != children_emitted + children_failed ORDER BY id"},
     {"cannot list pending documents",
      "SELECT id FROM documents WHERE state = 'pending' ORDER BY id"},
     {"cannot store an ingest problem",

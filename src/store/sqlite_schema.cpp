@@ -43,7 +43,10 @@ CREATE TABLE documents (
   extractor TEXT NOT NULL,
   failure_code TEXT NOT NULL,
   failure_reason TEXT NOT NULL,
-  ingested_at INTEGER NOT NULL
+  ingested_at INTEGER NOT NULL,
+  children_declared INTEGER,
+  children_emitted INTEGER NOT NULL DEFAULT 0,
+  children_failed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX documents_state ON documents (state);
 CREATE TABLE locations (
