@@ -35,6 +35,9 @@ struct CommonMeta {
   std::string application;  // producer or creator tool
   std::optional<int64_t> created;   // Unix seconds, UTC
   std::optional<int64_t> modified;  // Unix seconds, UTC
+  // Email and messages: sender and recipients as "Name <addr>", recipients joined with ", ".
+  std::string from;
+  std::string to;  // To, Cc and Bcc together
 };
 
 // An embedded item (archive member, attachment, embedded file) that becomes a document of its own.
