@@ -59,7 +59,8 @@ void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
                   {"embedded", r.embedded},
                   {"failures", r.failures},
                   {"not_ingested", r.not_ingested},
-                  {"seconds", r.seconds}});
+                  {"seconds", r.seconds},
+                  {"custody_seconds", r.custody_seconds}});
     } else {
       std::printf("%llu files (%llu unchanged since the last ingest), %s read in %.1f s\n",
                   static_cast<unsigned long long>(r.files_seen), static_cast<unsigned long long>(r.files_unchanged),
@@ -127,6 +128,19 @@ void add_stats(CLI::App& app, GlobalOptions& g, int& rc) {
   });
 }
 
+namespace {
+
+// Why a document read without error has no text: the format has none, or it needs OCR.
+std::string no_text_reason(const store::DocumentRecord& d) {
+  if (d.size == 0) return "empty file";
+  if (d.type == "image") return "image: metadata only; its text needs OCR";
+  if (d.type == "pdf") return "PDF without a text layer (a scan?): its text needs OCR";
+  if (d.type == "archive" || d.children_emitted > 0) return "container: its contents are documents of their own";
+  return d.mime + ": no text found";
+}
+
+}  // namespace
+
 void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
   auto* cmd = app.add_subcommand("failures", "every file that yielded no text, with its reason");
   cmd->callback([&] {
@@ -139,8 +153,12 @@ void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
     auto docs = (*catalog)->failures();
     auto problems = (*catalog)->ingest_problems();
     auto mismatches = (*catalog)->container_mismatches();
-    if (!docs.has_value() || !problems.has_value() || !mismatches.has_value()) {
-      rc = fail(!docs.has_value() ? docs.error() : !problems.has_value() ? problems.error() : mismatches.error());
+    auto textless = (*catalog)->without_text();
+    if (!docs.has_value() || !problems.has_value() || !mismatches.has_value() || !textless.has_value()) {
+      rc = fail(!docs.has_value()         ? docs.error()
+                : !problems.has_value()   ? problems.error()
+                : !mismatches.has_value() ? mismatches.error()
+                                          : textless.error());
       return;
     }
     nlohmann::json jdocs = nlohmann::json::array();
@@ -176,9 +194,23 @@ void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
         for (const auto& p : paths) std::printf("              %s\n", p.c_str());
       }
     }
+    nlohmann::json jnotext = nlohmann::json::array();
+    for (const auto& d : *textless) {
+      std::string why = no_text_reason(d);
+      auto paths = display_paths(**catalog, d.id);
+      if (g.json) {
+        jnotext.push_back({{"id", d.id}, {"mime", d.mime}, {"reason", why}, {"locations", paths}});
+      } else {
+        std::printf("%s  no text    %s\n", d.id.substr(0, 12).c_str(), why.c_str());
+        for (const auto& p : paths) std::printf("              %s\n", p.c_str());
+      }
+    }
     if (g.json) {
-      print_json({{"failures", jdocs}, {"not_ingested", jprob}, {"container_mismatches", jmis}});
-    } else if (docs->empty() && problems->empty() && mismatches->empty()) {
+      print_json({{"failures", jdocs},
+                  {"not_ingested", jprob},
+                  {"container_mismatches", jmis},
+                  {"no_text", jnotext}});
+    } else if (docs->empty() && problems->empty() && mismatches->empty() && textless->empty()) {
       std::printf("no failures: every file yielded a document with text or metadata\n");
     }
   });

@@ -27,6 +27,19 @@ std::string boolean_term(std::string_view prefix, std::string_view value) {
 
 std::string normalize_path(std::string_view path) {
   std::string p = text::normalize(path);
+  // An embedded item's path is "/leak/a.zip › inbox/b.eml": treat the container as a folder, so
+  // that path:/leak/a.zip finds everything inside it.
+  static constexpr std::string_view kSep = " \u203a ";
+  if (p.find(kSep) != std::string::npos) {
+    std::string joined;
+    size_t from = 0;
+    for (size_t at = p.find(kSep); at != std::string::npos; at = p.find(kSep, from)) {
+      joined.append(p, from, at - from).push_back('/');
+      from = at + kSep.size();
+    }
+    joined.append(p, from, std::string::npos);
+    p = std::move(joined);
+  }
   while (p.size() > 1 && p.back() == '/')
     p.pop_back();
   return p;

@@ -133,6 +133,11 @@ class Worker {
     doc.mime = probe.mime;
     doc.type = extract::type_family(probe.mime);
 
+    if (bytes.empty()) {
+      // An empty file is a document (its hash and locations matter), with nothing to extract.
+      doc.state = store::DocState::kIndexed;
+      return item;
+    }
     const extract::Extractor* extractor = extract::Registry::instance().find(probe);
     if (extractor == nullptr) {
       mark_failed(doc, Error{ErrorCode::kUnsupported, "unsupported type: " + probe.mime + "; the original is stored", name});

@@ -35,6 +35,7 @@ struct IngestReport {
   uint64_t failures = 0;          // new documents whose extraction failed
   uint64_t not_ingested = 0;      // paths that could not be read at all (see `dossier failures`)
   double seconds = 0;
+  double custody_seconds = 0;     // of which custody: entries, append + fsync, checkpoint
 };
 
 // REQUIRES: project_dir holds a project (init_project).

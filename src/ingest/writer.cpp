@@ -29,10 +29,12 @@ index::IndexDocument to_index_document(const store::DocumentRecord& doc, const s
 Result<std::unique_ptr<Writer>> Writer::open(const ProjectPaths& paths, const IngestOptions& options) {
   DOSSIER_ASSIGN_OR_RETURN(auto catalog, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadWrite));
   DOSSIER_ASSIGN_OR_RETURN(auto index, index::IndexWriter::open(paths.index().string()));
+  auto opening = std::chrono::steady_clock::now();
   DOSSIER_ASSIGN_OR_RETURN(auto log, custody::CustodyLog::open(paths.custody()));
   uint64_t start = log.size();
   auto writer = std::unique_ptr<Writer>(new Writer(options, std::move(catalog), std::move(index), std::move(log)));
   writer->log_size_at_start_ = start;
+  writer->report_.custody_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - opening).count();
   return writer;
 }
 
@@ -79,6 +81,7 @@ Status Writer::commit_batch() {
   // Custody first: an entry must be durable before the document counts as stored. Then the index,
   // then the catalog: see the header for why a crash between any two is harmless.
   if (!pending_entries_.empty()) {
+    CustodyTimer timer(report_);
     auto first = log_.append_batch(pending_entries_);
     if (!first.has_value()) {
       (void)catalog_->rollback();
@@ -95,12 +98,14 @@ Status Writer::commit_batch() {
 
 Status Writer::finish() {
   if (log_.size() == log_size_at_start_) return ok_status();
+  CustodyTimer timer(report_);
   auto note = log_.checkpoint();
   if (!note.has_value()) return note.error();
   return ok_status();
 }
 
 void Writer::log_ingest(store::LocationRecord& loc, const store::DocumentRecord* doc) {
+  CustodyTimer timer(report_);
   custody::IngestEntry e;
   auto digest = digest_from_hex(loc.doc_id);
   DOSSIER_CHECK(digest.has_value());
@@ -120,6 +125,7 @@ void Writer::log_ingest(store::LocationRecord& loc, const store::DocumentRecord*
 
 void Writer::log_derived_text(const WriterItem& item) {
   if (item.pages.empty()) return;
+  CustodyTimer timer(report_);
   // The text as one stream, pages separated by form feeds: what `show` prints and the index reads.
   Sha256 h;
   uint64_t size = 0;

@@ -6,6 +6,7 @@
 // nothing is lost or doubled. A document counts as stored once its catalog batch is committed.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +76,23 @@ class Writer {
   // Queues the INGEST entry for a location (appended at the next commit) and sets its index.
   void log_ingest(store::LocationRecord& loc, const store::DocumentRecord* doc);
   void log_derived_text(const WriterItem& item);
+
+  // Adds the time since `start` to report_.custody_seconds when it goes out of scope.
+  class CustodyTimer {
+   public:
+    explicit CustodyTimer(IngestReport& report)
+        : report_(report), start_(std::chrono::steady_clock::now()) {}
+    ~CustodyTimer() {
+      report_.custody_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+    CustodyTimer(const CustodyTimer&) = delete;
+    CustodyTimer& operator=(const CustodyTimer&) = delete;
+
+   private:
+    IngestReport& report_;
+    std::chrono::steady_clock::time_point start_;
+  };
 
   IngestOptions options_;
   std::unique_ptr<store::Catalog> catalog_;

@@ -137,6 +137,8 @@ class Catalog {
   virtual Result<CatalogStats> stats() = 0;
   // Documents in state kFailed, ordered by id.
   virtual Result<std::vector<DocumentRecord>> failures() = 0;
+  // Documents read without error that yielded no text (images, scans, empty files), by id.
+  virtual Result<std::vector<DocumentRecord>> without_text() = 0;
   // Containers whose declared child count differs from emitted + failed, ordered by id.
   virtual Result<std::vector<DocumentRecord>> container_mismatches() = 0;
   // Documents in state kPending (to finish after an interrupted ingest).

@@ -66,6 +66,7 @@ class SqliteCatalog final : public Catalog {
   Result<CatalogStats> stats() override;
   Result<std::vector<DocumentRecord>> failures() override;
   Result<std::vector<DocumentRecord>> container_mismatches() override;
+  Result<std::vector<DocumentRecord>> without_text() override;
   Result<std::vector<std::string>> pending() override;
 
   Status add_ingest_problem(const IngestProblem& problem) override;

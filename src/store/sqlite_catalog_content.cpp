@@ -144,6 +144,8 @@ Result<CatalogStats> SqliteCatalog::stats() {
 
 Result<std::vector<DocumentRecord>> SqliteCatalog::failures() { return documents_where(Query::kFailures); }
 
+Result<std::vector<DocumentRecord>> SqliteCatalog::without_text() { return documents_where(Query::kNoText); }
+
 Result<std::vector<DocumentRecord>> SqliteCatalog::container_mismatches() {
   return documents_where(Query::kMismatches);
 }

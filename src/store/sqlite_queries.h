@@ -41,6 +41,7 @@ enum class Query : size_t {
   kFailures,
   kStatsChildren,
   kMismatches,
+  kNoText,
   kPending,
   kPutProblem,
   kProblems,
@@ -132,6 +133,9 @@ inline constexpr auto kQueries = std::to_array<QuerySpec>({
     {"cannot list containers whose counts disagree",
      "SELECT " DOSSIER_DOC_COLUMNS " FROM documents WHERE children_declared IS NOT NULL AND "
      "children_declared != children_emitted + children_failed ORDER BY id"},
+    {"cannot list documents without text",
+     "SELECT " DOSSIER_DOC_COLUMNS " FROM documents WHERE state = 'indexed' AND text_bytes = 0 "
+     "ORDER BY id"},
     {"cannot list pending documents",
      "SELECT id FROM documents WHERE state = 'pending' ORDER BY id"},
     {"cannot store an ingest problem",

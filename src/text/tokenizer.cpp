@@ -95,6 +95,13 @@ class Tokenizer {
         case CharClass::kGap:
           gap_ = true;
           break;
+        case CharClass::kSpace:
+          if (c == '\n') {
+            ++newlines_;
+          } else if (c != '\r') {
+            ++spaces_;
+          }
+          break;
         default:
           break;
       }
@@ -137,7 +144,7 @@ class Tokenizer {
     } else {
       append_nfkc_casefold(s_.substr(start, i - start), term_.term);
     }
-    emit(start, i);
+    emit(start, i, false);
     // "U.S." keeps its final period: it ends the abbreviation, not the sentence.
     if (dotted && i < s_.size() && s_[i] == '.')
       ++i;
@@ -166,18 +173,27 @@ class Tokenizer {
     } else {
       term_.term = normalize(s_.substr(start, end - start));
     }
-    emit(start, end);
+    emit(start, end, true);
     return end;
   }
 
   // An empty term (only default-ignorable characters) takes no position, so it cannot break
   // adjacency; an oversized one does, as the word is really there.
-  void emit(size_t begin, size_t end) {
+  //
+  // Between two CJK characters, one line break (with any indentation around it) keeps them
+  // adjacent, because PDF and plain-text lines wrap mid-sentence; but spaces alone, or a blank
+  // line, do not: 第三条 国务院 must not match 条国务, so that a Chinese query finds exactly the
+  // files in which the characters stand together.
+  void emit(size_t begin, size_t end, bool cjk) {
     if (term_.term.empty())
       return;
-    if (gap_ && emitted_)
+    bool spaced = cjk && last_cjk_ && (newlines_ == 0 ? spaces_ > 0 : newlines_ > 1);
+    if ((gap_ || spaced) && emitted_)
       ++pos_;
     gap_ = false;
+    spaces_ = 0;
+    newlines_ = 0;
+    last_cjk_ = cjk;
     emitted_ = true;
     uint32_t p = pos_++;
     if (term_.term.size() > kMaxTermBytes)
@@ -194,6 +210,9 @@ class Tokenizer {
   Token term_;
   bool gap_ = false;
   bool emitted_ = false;
+  bool last_cjk_ = false;
+  uint32_t spaces_ = 0;    // horizontal whitespace since the last token
+  uint32_t newlines_ = 0;  // line breaks since the last token
 };
 
 }  // namespace

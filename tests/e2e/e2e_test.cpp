@@ -195,6 +195,7 @@ TEST(Cli, UnreadableAndUnsupportedFilesAreListedAsFailures) {
     for (int i = 0; i < 4096; ++i) bin.put(static_cast<char>((i * 7919 + 13) % 256));
     std::ofstream txt(in / "ok.txt");
     txt << "a readable file\n";
+    std::ofstream empty(in / "empty.dat");
   }
   std::filesystem::create_symlink("/etc/hostname", in / "link");
   ASSERT_EQ(run_dossier({"-p", p, "init"}).exit_code, 0);
@@ -208,9 +209,11 @@ TEST(Cli, UnreadableAndUnsupportedFilesAreListedAsFailures) {
   EXPECT_NE(f["failures"][0]["reason"].get<std::string>().find("unsupported type"), std::string::npos);
   ASSERT_EQ(f["not_ingested"].size(), 1);
   EXPECT_NE(f["not_ingested"][0]["reason"].get<std::string>().find("symbolic link"), std::string::npos);
+  ASSERT_EQ(f["no_text"].size(), 1);
+  EXPECT_EQ(f["no_text"][0]["reason"], "empty file");
   // The unreadable document is still findable by its path.
   json s = run_dossier({"-p", p, "--json", "search", "path:" + in.string()}).json();
-  EXPECT_EQ(s["total"], 2);
+  EXPECT_EQ(s["total"], 3);
 }
 
 }  // namespace

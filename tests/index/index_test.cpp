@@ -326,3 +326,39 @@ TEST_F(IndexTest, PathPrefixWildcardAndHugeLimits) {
 
 }  // namespace
 }  // namespace dossier::index
+
+namespace dossier::index {
+namespace {
+
+TEST(IndexContainers, PathOfAContainerFindsWhatIsInsideIt) {
+  testing::TempIndexDir dir;
+  auto w = IndexWriter::open(dir.path());
+  ASSERT_TRUE(w) << w.error().to_string();
+  ASSERT_TRUE((*w)->replace(doc("zip", {"outer"}, "/leak/a.zip")));
+  ASSERT_TRUE((*w)->replace(doc("inner", {"inner text"}, "/leak/a.zip \u203a mail/b.eml \u203a invoice.pdf")));
+  ASSERT_TRUE((*w)->replace(doc("other", {"other"}, "/leak/b.zip")));
+  ASSERT_TRUE((*w)->commit());
+  auto s = Searcher::open(dir.path());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(testing::ids(**s, "path:/leak/a.zip"), (V{"inner", "zip"}));
+  EXPECT_EQ(testing::ids(**s, "path:\"/leak/a.zip \u203a mail/b.eml\""), (V{"inner"}));
+  EXPECT_EQ(testing::ids(**s, "path:/leak"), (V{"inner", "other", "zip"}));
+  EXPECT_EQ(testing::ids(**s, "ext:pdf"), (V{"inner"}));
+}
+
+TEST(IndexContainers, SpacedChineseNeedsTheSpacesQuoted) {
+  testing::TempIndexDir dir;
+  auto w = IndexWriter::open(dir.path());
+  ASSERT_TRUE(w);
+  ASSERT_TRUE((*w)->replace(doc("heading", {"第十五章 法 律 责 任\n\n第一百九十一条 违反本法"}, "/a.md")));
+  ASSERT_TRUE((*w)->replace(doc("plain", {"承担法律责任"}, "/b.md")));
+  ASSERT_TRUE((*w)->commit());
+  auto s = Searcher::open(dir.path());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(testing::ids(**s, "法律责任"), (V{"plain"}));
+  EXPECT_EQ(testing::ids(**s, "章法"), V{});
+  EXPECT_EQ(testing::ids(**s, "\"法 律 责 任\""), (V{"heading", "plain"}));
+}
+
+}  // namespace
+}  // namespace dossier::index

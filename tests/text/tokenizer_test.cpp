@@ -88,6 +88,22 @@ TEST(Tokenizer, CjkOneTermPerCharacterAcrossLineBreaks) {
   EXPECT_EQ(t[4].pos, 4u);
 }
 
+TEST(Tokenizer, SpacesAndBlankLinesBreakCjkAdjacency) {
+  // Article numbers stand apart from the text: 第三条 国务院 must not match 条国务.
+  auto t = toks("第三条 国务院");
+  ASSERT_EQ(t.size(), 6u);
+  EXPECT_EQ(t[2].pos, 2u);
+  EXPECT_EQ(t[3].pos, 4u);
+  auto para = toks("法律\n\n责任");
+  ASSERT_EQ(para.size(), 4u);
+  EXPECT_EQ(para[2].pos, 3u);
+  auto spaced = toks("法 律");
+  EXPECT_EQ(spaced[1].pos, 2u);
+  // Latin words are adjacent whatever the whitespace.
+  auto latin = toks("wire   transfer");
+  EXPECT_EQ(latin[1].pos, 1u);
+}
+
 TEST(Tokenizer, MixedChineseAndLatin) {
   auto t = toks("中文abc 2017年");
   ASSERT_EQ(t.size(), 5u);
