@@ -88,10 +88,14 @@ void verify_document(const std::filesystem::path& doc, const std::string& id,
     problem("entry.tlog-proof", "missing: " + text.error().message);
   } else if (auto proof = parse_tlog_proof(*text); !proof.has_value()) {
     problem("entry.tlog-proof", proof.error().message);
-  } else if (auto c = verify_tlog_proof(*proof, *entry, verifier); !c.has_value()) {
-    problem("entry.tlog-proof", c.error().message + " (the entry or the proof was altered)");
   } else if (proof->checkpoint != checkpoint) {
     problem("entry.tlog-proof", "proves against a different checkpoint than the bundle's");
+  } else if (auto c = verify_tlog_proof(*proof, *entry, verifier); !c.has_value()) {
+    // The checkpoint verified, so the path does not bind this entry to its root: either file
+    // may have been altered and the hashes cannot tell which, so both are named.
+    problem("entry", "does not match its proof entry.tlog-proof (" + c.error().message +
+                         "): this entry or its proof was altered");
+    problem("entry.tlog-proof", c.error().message + ": the proof or the entry was altered");
   }
   auto digest = sha256_file(doc / "original");
   std::error_code ec;

@@ -1,6 +1,7 @@
 #include "custody/codec.h"
 
 #include <array>
+#include <cstring>
 
 namespace dossier::custody {
 namespace {
@@ -99,12 +100,43 @@ std::optional<std::vector<uint8_t>> base64_decode(std::string_view text) {
   return out;
 }
 
-uint32_t crc32c(std::span<const uint8_t> bytes) {
+namespace {
+
+#if defined(__x86_64__)
+// The SSE 4.2 CRC32 instruction computes exactly CRC-32C, 8 bytes per cycle or so.
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(std::span<const uint8_t> bytes) {
+  uint64_t c = 0xFFFFFFFFu;
+  const uint8_t* p = bytes.data();
+  size_t n = bytes.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    c = __builtin_ia32_crc32di(c, word);
+  }
+  auto c32 = static_cast<uint32_t>(c);
+  for (; n > 0; ++p, --n)
+    c32 = __builtin_ia32_crc32qi(c32, *p);
+  return c32 ^ 0xFFFFFFFFu;
+}
+#endif
+
+uint32_t crc32c_table(std::span<const uint8_t> bytes) {
   static const std::array<uint32_t, 256> table = make_crc_table();
   uint32_t c = 0xFFFFFFFFu;
   for (uint8_t b : bytes)
     c = table[(c ^ b) & 0xFF] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
+}
+
+}  // namespace
+
+uint32_t crc32c(std::span<const uint8_t> bytes) {
+#if defined(__x86_64__)
+  static const bool sse42 = __builtin_cpu_supports("sse4.2");
+  if (sse42)
+    return crc32c_sse42(bytes);
+#endif
+  return crc32c_table(bytes);
 }
 
 void put_be32(uint8_t* out, uint32_t v) {

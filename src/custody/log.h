@@ -78,6 +78,11 @@ class CustodyLog {
   // All or nothing. REQUIRES: entries non-empty, each at most kMaxRecordBytes.
   Result<uint64_t> append_batch(std::span<const std::string> entries);
 
+  // Calls fn(index, bytes, crc_ok) for every entry in order through one memory map; bytes are
+  // empty if the record's length changed on disk (see RecordFile::for_each).
+  Status for_each_entry(const std::function<void(uint64_t, std::string_view, bool)>& fn) const {
+    return records_.for_each(fn);
+  }
   // Entry bytes; kCorrupt if they fail their checksum.
   Result<std::string> entry(uint64_t index) const;
   Result<Hash> leaf(uint64_t index) const { return tree_.node(0, index); }

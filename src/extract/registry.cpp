@@ -2,11 +2,22 @@
 
 #include <array>
 
+#include "extract/archive_extractor.h"
+#include "extract/email_extractor.h"
 #include "extract/html_extractor.h"
 #include "extract/image_extractor.h"
 #include "extract/magic_handles.h"
+#include "extract/mbox_extractor.h"
+#include "extract/ole_extractor.h"
+#include "extract/odf_extractor.h"
+#include "extract/ooxml_extractor.h"
 #include "extract/pdf_extractor.h"
+#include "extract/pst_extractor.h"
+#include "extract/rtf_extractor.h"
+#include "extract/smime_extractor.h"
 #include "extract/text_extractor.h"
+#include "extract/tnef_extractor.h"
+#include "extract/unsupported_extractor.h"
 #include "extract/xml_extractor.h"
 
 namespace dossier::extract {
@@ -65,12 +76,17 @@ std::string type_family(std::string_view mime) {
     return "xml";
   if (mime == "message/rfc822" || mime == "application/mbox" ||
       mime == "application/vnd.ms-outlook" || mime == "application/vnd.ms-outlook-pst" ||
-      mime == "application/x-outlook-msg" || mime == "text/calendar" || mime == "text/vcard") {
+      mime == "application/x-outlook-msg" || mime == "text/calendar" || mime == "text/vcard" ||
+      mime == "message/news" || mime == "application/x-mbox" || mime == "application/ms-tnef" ||
+      mime == "application/vnd.ms-tnef" || mime == "application/pkcs7-mime" ||
+      mime == "application/pkcs7-signature" || mime == "application/x-pkcs7-signature") {
     return "email";
   }
   if (mime == "text/rtf" || mime == "application/rtf" || mime == "application/msword" ||
       mime == "application/vnd.ms-excel" || mime == "application/vnd.ms-powerpoint" ||
-      mime == "application/vnd.ms-office" || mime == "application/epub+zip" ||
+      mime == "application/vnd.ms-office" || mime == "application/x-ole-storage" ||
+      mime == "application/CDFV2" || mime == "application/x-cdfv2" ||
+      mime == "application/epub+zip" ||
       starts_with(mime, "application/vnd.openxmlformats-officedocument.") ||
       starts_with(mime, "application/vnd.oasis.opendocument.") ||
       starts_with(mime, "application/vnd.ms-word") ||
@@ -98,6 +114,17 @@ std::string type_family(std::string_view mime) {
       "application/x-iso9660-image",
       "application/x-compress",
       "application/x-archive",
+      "application/x-zip",
+      "application/x-zip-compressed",
+      "application/x-gtar",
+      "application/x-ustar",
+      "application/x-lz4",
+      "application/x-xar",
+      "application/x-lha",
+      "application/x-lzh-compressed",
+      "application/x-rpm",
+      "application/vnd.ms-cab-compressed",
+      "application/vnd.debian.binary-package",
   };
   for (std::string_view a : kArchives) {
     if (mime == a)
@@ -124,8 +151,20 @@ Registry::Registry() {
   static const HtmlExtractor html;
   static const XmlExtractor xml;
   static const ImageExtractor image;
+  static const OoxmlExtractor ooxml;
+  static const OdfExtractor odf;
+  static const ArchiveExtractor archive;
   static const TextExtractor text;
-  extractors_ = {&pdf, &html, &xml, &image, &text};
+  static const OleExtractor ole;
+  static const RtfExtractor rtf;
+  static const EmailExtractor email;
+  static const MboxExtractor mbox;
+  static const PstExtractor pst;
+  static const SmimeExtractor smime;
+  static const TnefExtractor tnef;
+  static const NamedUnsupportedExtractor unsupported;
+  extractors_ = {&pdf,   &html, &xml,  &image, &ooxml, &odf, &archive,     &ole, &rtf,
+                 &email, &mbox, &pst,  &smime, &tnef,  &unsupported, &text};
 }
 
 const Registry& Registry::instance() {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "custody/codec.h"
 #include "custody/tree_store.h"
@@ -257,6 +258,29 @@ TEST(Codec, Base64IsStrict) {
   EXPECT_FALSE(parse_decimal("01").has_value());
   EXPECT_FALSE(parse_decimal("18446744073709551616").has_value());
   EXPECT_EQ(parse_decimal("18446744073709551615").value(), UINT64_MAX);
+}
+
+// The hardware CRC (SSE 4.2, 8 bytes at a time) must agree with the bitwise definition at every
+// length and alignment.
+TEST(Codec, Crc32cMatchesBitwiseDefinition) {
+  auto reference = [](std::span<const uint8_t> b) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (uint8_t byte : b) {
+      c ^= byte;
+      for (int k = 0; k < 8; ++k)
+        c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+  };
+  std::vector<uint8_t> buf(300);
+  for (size_t i = 0; i < buf.size(); ++i)
+    buf[i] = static_cast<uint8_t>(i * 131 + 7);
+  for (size_t off = 0; off < 9; ++off) {
+    for (size_t len = 0; off + len <= buf.size(); len += 7) {
+      std::span<const uint8_t> s(buf.data() + off, len);
+      ASSERT_EQ(crc32c(s), reference(s)) << off << " " << len;
+    }
+  }
 }
 
 }  // namespace
