@@ -182,6 +182,8 @@ void add_show(CLI::App& app, GlobalOptions& g, int& rc) {
                             {"title", d.title},
                             {"author", d.author},
                             {"application", d.application},
+                            {"from", d.from},
+                            {"to", d.to},
                             {"lang", d.lang},
                             {"created", json_date(d.created)},
                             {"modified", json_date(d.modified)},
@@ -205,6 +207,8 @@ void add_show(CLI::App& app, GlobalOptions& g, int& rc) {
     if (!d.lang.empty()) std::printf("language    %s\n", d.lang.c_str());
     if (!d.author.empty()) std::printf("author      %s\n", d.author.c_str());
     if (!d.application.empty()) std::printf("application %s\n", d.application.c_str());
+    if (!d.from.empty()) std::printf("from        %s\n", d.from.c_str());
+    if (!d.to.empty()) std::printf("to          %s\n", d.to.c_str());
     if (d.created) std::printf("created     %s\n", format_iso8601(*d.created).c_str());
     if (d.modified) std::printf("modified    %s\n", format_iso8601(*d.modified).c_str());
     std::printf("ingested    %s by %s\n", format_iso8601(d.ingested_at).c_str(),

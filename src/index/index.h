@@ -26,6 +26,8 @@ struct IndexDocument {
   std::string id;  // sha256 hex
   std::string title;
   std::string author;
+  std::string from;  // email sender, "Name <addr>"
+  std::string to;    // recipients (To, Cc, Bcc)
   std::string mime;
   std::string type;                // family: pdf, html, text, image, ...
   std::string lang;                // ISO 639-1 where known ("en", "zh"), empty if unknown

@@ -56,9 +56,12 @@ Xapian::Document build(const IndexDocument& d) {
     index_text(doc, d.title, pos, "");
     index_text(doc, d.title, 1, schema::kTitlePrefix);
   }
-  text::tokenize(d.author, [&](const text::Token& t) {
-    doc.add_boolean_term(schema::boolean_term(schema::kAuthorPrefix, t.term));
-  });
+  for (auto [prefix, value] : {std::pair{schema::kAuthorPrefix, &d.author},
+                                std::pair{schema::kFromPrefix, &d.from}, std::pair{schema::kToPrefix, &d.to}}) {
+    text::tokenize(*value, [&, p = prefix](const text::Token& t) {
+      doc.add_boolean_term(schema::boolean_term(p, t.term));
+    });
+  }
   auto add_if = [&](const char* prefix, const std::string& v) {
     if (!v.empty())
       doc.add_boolean_term(schema::boolean_term(prefix, schema::ascii_lower(v)));

@@ -39,6 +39,16 @@ struct RunState {
   }
 };
 
+// libmagic calls most saved emails text/plain; the extractor that claimed the content knows better.
+std::string family_of(const std::string& extractor, const std::string& mime_family) {
+  for (const char* e : {"email", "mbox", "pst", "smime", "tnef"}) {
+    if (extractor == e) return "email";
+  }
+  if (extractor == "ooxml" || extractor == "odf" || extractor == "rtf") return "office";
+  if (extractor == "archive") return "archive";
+  return mime_family;
+}
+
 std::string join_display(const std::string& parent, const std::string& name) { return parent + " \u203a " + name; }
 
 // One extraction worker: owns a read-only catalog connection to ask "do we have this already?".
@@ -145,6 +155,7 @@ class Worker {
     }
     auto xid = extractor->id();
     doc.extractor = xid.name + "/" + std::to_string(xid.version);
+    doc.type = family_of(xid.name, doc.type);
 
     extract::ExtractContext ctx;
     ctx.cancelled = &run_.stop;
@@ -193,6 +204,8 @@ class Worker {
     if (!x.common.title.empty()) doc.title = x.common.title;
     doc.author = x.common.author;
     doc.application = x.common.application;
+    doc.from = x.common.from;
+    doc.to = x.common.to;
     doc.created = x.common.created;
     doc.modified = x.common.modified;
     doc.page_count = x.page_count > 0 ? x.page_count : static_cast<int>(x.pages.size());

@@ -14,6 +14,8 @@ index::IndexDocument to_index_document(const store::DocumentRecord& doc, const s
   out.id = doc.id;
   out.title = doc.title;
   out.author = doc.author;
+  out.from = doc.from;
+  out.to = doc.to;
   out.mime = doc.mime;
   out.type = doc.type;
   out.lang = doc.lang;

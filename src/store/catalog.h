@@ -31,6 +31,8 @@ struct DocumentRecord {
   std::string title;
   std::string author;
   std::string application;
+  std::string from;  // email sender
+  std::string to;    // email recipients (To, Cc, Bcc)
   std::string lang;
   std::optional<int64_t> created;
   std::optional<int64_t> modified;

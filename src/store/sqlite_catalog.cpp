@@ -63,6 +63,8 @@ Result<DocumentRecord> read_document_row(const Statement& s) {
   if (declared.has_value()) d.children_declared = static_cast<uint64_t>(*declared);
   d.children_emitted = static_cast<uint64_t>(s.int64(18));
   d.children_failed = static_cast<uint64_t>(s.int64(19));
+  d.from = s.text(20);
+  d.to = s.text(21);
   return d;
 }
 
@@ -98,6 +100,7 @@ Status SqliteCatalog::put_document(const DocumentRecord& d) {
     s.bind(18, d.children_declared.has_value() ? std::optional<int64_t>(static_cast<int64_t>(*d.children_declared))
                                                : std::nullopt);
     s.bind(19, static_cast<int64_t>(d.children_emitted)).bind(20, static_cast<int64_t>(d.children_failed));
+    s.bind(21, d.from).bind(22, d.to);
     return s.run();
   });
 }

@@ -59,7 +59,7 @@ struct QuerySpec {
 #define DOSSIER_DOC_COLUMNS                                                                 \
   "id, size, mime, type, title, author, application, lang, created, modified, page_count, " \
   "text_bytes, state, extractor, failure_code, failure_reason, ingested_at, children_declared, " \
-  "children_emitted, children_failed"
+  "children_emitted, children_failed, sender, recipients"
 
 // Indexed by Query.
 inline constexpr auto kQueries = std::to_array<QuerySpec>({
@@ -73,7 +73,7 @@ inline constexpr auto kQueries = std::to_array<QuerySpec>({
     {"cannot undo a partial catalog update", "ROLLBACK TO replace_rows"},
     {"cannot store the document in the catalog",
      "INSERT INTO documents (" DOSSIER_DOC_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
+     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
      "ON CONFLICT (id) DO UPDATE SET size = excluded.size, "
      "mime = excluded.mime, type = excluded.type, title = excluded.title, "
      "author = excluded.author, application = excluded.application, lang = excluded.lang, "
@@ -83,6 +83,7 @@ inline constexpr auto kQueries = std::to_array<QuerySpec>({
      "failure_code = excluded.failure_code, failure_reason = excluded.failure_reason, "
      "children_declared = excluded.children_declared, "
      "children_emitted = excluded.children_emitted, children_failed = excluded.children_failed, "
+     "sender = excluded.sender, recipients = excluded.recipients, "
      // ingested_at records the first time dossier stored the content: re-extraction keeps it.
      "ingested_at = CASE WHEN documents.ingested_at = 0 THEN excluded.ingested_at "
      "ELSE documents.ingested_at END"},

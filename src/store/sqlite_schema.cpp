@@ -34,6 +34,8 @@ CREATE TABLE documents (
   title TEXT NOT NULL,
   author TEXT NOT NULL,
   application TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  recipients TEXT NOT NULL,
   lang TEXT NOT NULL,
   created INTEGER,
   modified INTEGER,

@@ -362,3 +362,30 @@ TEST(IndexContainers, SpacedChineseNeedsTheSpacesQuoted) {
 
 }  // namespace
 }  // namespace dossier::index
+
+namespace dossier::index {
+namespace {
+
+TEST(IndexEmail, FromAndToFilterOnSenderAndRecipients) {
+  testing::TempIndexDir dir;
+  auto w = IndexWriter::open(dir.path());
+  ASSERT_TRUE(w);
+  IndexDocument m1 = doc("m1", {"payment schedule"}, "/mail/1.eml");
+  m1.from = "Alice Chen <alice@example.com>";
+  m1.to = "Bob <bob@example.org>, Finance Committee <finance@example.org>";
+  IndexDocument m2 = doc("m2", {"payment received"}, "/mail/2.eml");
+  m2.from = "Bob <bob@example.org>";
+  m2.to = "Alice Chen <alice@example.com>";
+  ASSERT_TRUE((*w)->replace(m1));
+  ASSERT_TRUE((*w)->replace(m2));
+  ASSERT_TRUE((*w)->commit());
+  auto s = Searcher::open(dir.path());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(testing::ids(**s, "from:alice@example.com"), (V{"m1"}));
+  EXPECT_EQ(testing::ids(**s, "to:alice@example.com"), (V{"m2"}));
+  EXPECT_EQ(testing::ids(**s, "payment to:\"Finance Committee\""), (V{"m1"}));
+  EXPECT_EQ(testing::ids(**s, "from:bob OR to:bob"), (V{"m1", "m2"}));
+}
+
+}  // namespace
+}  // namespace dossier::index
