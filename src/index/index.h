@@ -28,6 +28,7 @@ struct IndexDocument {
   std::string author;
   std::string from;  // email sender, "Name <addr>"
   std::string to;    // recipients (To, Cc, Bcc)
+  std::string application;  // producer or creator tool
   std::string mime;
   std::string type;                // family: pdf, html, text, image, ...
   std::string lang;                // ISO 639-1 where known ("en", "zh"), empty if unknown

@@ -57,7 +57,8 @@ Xapian::Document build(const IndexDocument& d) {
     index_text(doc, d.title, 1, schema::kTitlePrefix);
   }
   for (auto [prefix, value] : {std::pair{schema::kAuthorPrefix, &d.author},
-                                std::pair{schema::kFromPrefix, &d.from}, std::pair{schema::kToPrefix, &d.to}}) {
+                                std::pair{schema::kFromPrefix, &d.from}, std::pair{schema::kToPrefix, &d.to},
+                                std::pair{schema::kApplicationPrefix, &d.application}}) {
     text::tokenize(*value, [&, p = prefix](const text::Token& t) {
       doc.add_boolean_term(schema::boolean_term(p, t.term));
     });

@@ -11,9 +11,9 @@
 namespace dossier::index::fields {
 namespace {
 
-constexpr std::array<std::string_view, 12> kFields = {"title", "type", "mime", "lang",
-                                                      "path",  "ext",  "author", "from",
-                                                      "to",    "failed", "date", "size"};
+constexpr std::array<std::string_view, 13> kFields = {
+    "title", "type", "mime", "lang", "path", "ext", "author", "from", "to", "application",
+    "failed", "date", "size"};
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -87,7 +87,7 @@ bool is_field(std::string_view name) {
 }
 
 const char* field_list() {
-  return "title, author, from, to, type, mime, lang, ext, path, failed, date, size";
+  return "title, author, from, to, application, type, mime, lang, ext, path, failed, date, size";
 }
 
 std::optional<std::pair<int64_t, int64_t>> date_interval(std::string_view text) {
@@ -177,10 +177,11 @@ std::optional<QueryNode> value_node(std::string_view field, std::string_view val
     node.terms.push_back(std::string(schema::kFailedPrefix) +
                          (v == "true" || v == "yes" ? "failed" : "ok"));
     node.wildcard_last = false;
-  } else if (field == "author" || field == "from" || field == "to") {
+  } else if (field == "author" || field == "from" || field == "to" || field == "application") {
     const char* prefix = field == "author" ? schema::kAuthorPrefix
                          : field == "from" ? schema::kFromPrefix
-                                           : schema::kToPrefix;
+                         : field == "to"   ? schema::kToPrefix
+                                           : schema::kApplicationPrefix;
     text::tokenize(value, [&](const text::Token& t) {
       node.terms.push_back(schema::boolean_term(prefix, t.term));
     });

@@ -20,6 +20,7 @@ inline constexpr const char* kFailedPrefix = "XF";
 inline constexpr const char* kAuthorPrefix = "A";
 inline constexpr const char* kFromPrefix = "XFROM";
 inline constexpr const char* kToPrefix = "XTO";
+inline constexpr const char* kApplicationPrefix = "XAPP";
 
 inline constexpr unsigned kDateSlot = 0;   // sortable_serialise(unix seconds)
 inline constexpr unsigned kSizeSlot = 1;   // sortable_serialise(bytes)

@@ -16,6 +16,7 @@ index::IndexDocument to_index_document(const store::DocumentRecord& doc, const s
   out.author = doc.author;
   out.from = doc.from;
   out.to = doc.to;
+  out.application = doc.application;
   out.mime = doc.mime;
   out.type = doc.type;
   out.lang = doc.lang;

@@ -109,6 +109,13 @@ TEST_F(DemoProject, DateRangeUsesDocumentDates) {
   EXPECT_EQ(search("Orchid date:[2018-01-01 TO *]")["total"], 0);
 }
 
+TEST_F(DemoProject, MetadataFieldsFilter) {
+  EXPECT_EQ(titles(search("application:\"dossier demo generator\"")),
+            (std::set<std::string>{"Board report March 2017"}));
+  EXPECT_EQ(titles(search("author:treasurer")), (std::set<std::string>{"Board report March 2017"}));
+  EXPECT_EQ(search("title:\"record year\"")["total"], 1);
+}
+
 TEST_F(DemoProject, BooleanOperators) {
   EXPECT_EQ(search("Orchid -type:pdf")["total"], 4);
   EXPECT_EQ(search("Orchid NOT type:pdf")["total"], 4);

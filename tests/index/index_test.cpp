@@ -385,6 +385,7 @@ TEST(IndexEmail, FromAndToFilterOnSenderAndRecipients) {
   EXPECT_EQ(testing::ids(**s, "to:alice@example.com"), (V{"m2"}));
   EXPECT_EQ(testing::ids(**s, "payment to:\"Finance Committee\""), (V{"m1"}));
   EXPECT_EQ(testing::ids(**s, "from:bob OR to:bob"), (V{"m1", "m2"}));
+  EXPECT_EQ(testing::ids(**s, "application:outlook"), V{});
 }
 
 }  // namespace
