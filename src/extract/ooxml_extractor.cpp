@@ -113,6 +113,11 @@ MatchScore OoxmlExtractor::sniff(const Probe& probe) const {
     return mime == "application/encrypted" || mime == "application/cdfv2-encrypted" ? kGoodMatch
                                                                                     : kNoMatch;
   }
+  // XPS packages are OPC too, but have their own extractor.
+  for (std::string_view xps : {"FixedDocumentSequence", ".fdseq", ".fpage"}) {
+    if (head.find(xps) != std::string_view::npos)
+      return kNoMatch;
+  }
   if (is_ooxml_mime(mime))
     return head.starts_with(kZipMagic) ? kExactMatch : kGoodMatch;
   const bool generic = mime == "application/zip" || mime == "application/octet-stream" ||

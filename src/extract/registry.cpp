@@ -4,6 +4,7 @@
 
 #include "extract/archive_extractor.h"
 #include "extract/email_extractor.h"
+#include "extract/epub_extractor.h"
 #include "extract/html_extractor.h"
 #include "extract/image_extractor.h"
 #include "extract/magic_handles.h"
@@ -19,6 +20,7 @@
 #include "extract/tnef_extractor.h"
 #include "extract/unsupported_extractor.h"
 #include "extract/xml_extractor.h"
+#include "extract/xps_extractor.h"
 
 namespace dossier::extract {
 namespace {
@@ -74,6 +76,8 @@ std::string type_family(std::string_view mime) {
     return "image";
   if (mime == "text/xml" || mime == "application/xml" || ends_with(mime, "+xml"))
     return "xml";
+  if (mime == "application/epub+zip")
+    return "ebook";
   if (mime == "message/rfc822" || mime == "application/mbox" ||
       mime == "application/vnd.ms-outlook" || mime == "application/vnd.ms-outlook-pst" ||
       mime == "application/x-outlook-msg" || mime == "text/calendar" || mime == "text/vcard" ||
@@ -86,7 +90,7 @@ std::string type_family(std::string_view mime) {
       mime == "application/vnd.ms-excel" || mime == "application/vnd.ms-powerpoint" ||
       mime == "application/vnd.ms-office" || mime == "application/x-ole-storage" ||
       mime == "application/CDFV2" || mime == "application/x-cdfv2" ||
-      mime == "application/epub+zip" ||
+      mime == "application/vnd.ms-xpsdocument" || mime == "application/oxps" ||
       starts_with(mime, "application/vnd.openxmlformats-officedocument.") ||
       starts_with(mime, "application/vnd.oasis.opendocument.") ||
       starts_with(mime, "application/vnd.ms-word") ||
@@ -153,6 +157,8 @@ Registry::Registry() {
   static const ImageExtractor image;
   static const OoxmlExtractor ooxml;
   static const OdfExtractor odf;
+  static const XpsExtractor xps;
+  static const EpubExtractor epub;
   static const ArchiveExtractor archive;
   static const TextExtractor text;
   static const OleExtractor ole;
@@ -163,8 +169,8 @@ Registry::Registry() {
   static const SmimeExtractor smime;
   static const TnefExtractor tnef;
   static const NamedUnsupportedExtractor unsupported;
-  extractors_ = {&pdf,   &html, &xml,  &image, &ooxml, &odf, &archive,     &ole, &rtf,
-                 &email, &mbox, &pst,  &smime, &tnef,  &unsupported, &text};
+  extractors_ = {&pdf,   &html, &xml,  &image, &ooxml, &odf,         &xps,  &epub, &archive,
+                 &ole,   &rtf,  &email, &mbox, &pst,   &smime, &tnef, &unsupported, &text};
 }
 
 const Registry& Registry::instance() {
