@@ -156,25 +156,5 @@ TEST(RtfExtractor, LzfuDecompressesTheSpecExample) {
   EXPECT_FALSE(lzfu_decompress("short").has_value());
 }
 
-// Prints one file's text: DOSSIER_DEBUG_FILE=path extract_test --gtest_also_run_disabled_tests
-TEST(RtfExtractor, DISABLED_DebugFile) {
-  const char* path = std::getenv("DOSSIER_DEBUG_FILE");
-  if (path == nullptr)
-    GTEST_SKIP();
-  std::string bytes = testing::read_bytes(path);
-  const Extractor* e = Registry::instance().find(testing::probe_for(bytes, path));
-  ASSERT_NE(e, nullptr);
-  auto r = testing::run(*e, bytes);
-  ASSERT_TRUE(r.has_value()) << r.error().message;
-  for (const MetaField& f : r->metadata)
-    std::printf("%s = %s\n", f.key.c_str(), f.value.c_str());
-  for (const Page& p : r->pages)
-    std::printf("--- page %d\n%s\n", p.number, p.text.c_str());
-  for (const Child& c : r->children)
-    std::printf("child %s (%zu bytes)\n", c.name.c_str(), c.bytes.size());
-  for (const std::string& w : r->warnings)
-    std::printf("warning: %s\n", w.c_str());
-}
-
 }  // namespace
 }  // namespace dossier::extract
