@@ -21,4 +21,8 @@ run "$dossier" -p "$project" search 'surveil*' --sort newest
 id=$("$dossier" -p "$project" --json search 'Meridian Bank' --limit 1 | sed -n 's/.*"id": "\([0-9a-f]\{64\}\)".*/\1/p' | head -1)
 run "$dossier" -p "$project" show "${id:0:12}"
 run "$dossier" -p "$project" failures
+run "$dossier" -p "$project" custody verify
+rm -rf "$project-bundle"
+run "$dossier" -p "$project" bundle "${id:0:12}" -o "$project-bundle"
+run "$dossier" verify-bundle "$project-bundle"
 printf '\nThe project is in %s; try: %s -p %s search QUERY\n' "$project" "$dossier" "$project"
