@@ -41,7 +41,7 @@ void run_file(const fs::path& path, Yield& y) {
   auto start = std::chrono::steady_clock::now();
   auto r = e->extract(item, ctx);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(secs, 20.0) << name;
+  EXPECT_LT(secs, 120.0) << name;  // a hang guard, generous enough for sanitizer builds
   if (!r.has_value()) {
     if (good_reason(r.error())) {
       ++y.reasoned;

@@ -52,7 +52,7 @@ TEST(XmlExtractor, BillionLaughsDoesNotBlowUp) {
   const auto start = std::chrono::steady_clock::now();
   auto r = run(XmlExtractor(), read_bytes(fixture("billion_laughs.xml")));
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  EXPECT_LT(elapsed, std::chrono::seconds(60));  // a hang guard, not a timing test
   if (r.has_value()) {
     EXPECT_LT(r->text_bytes(), 4u << 20);
   } else {
