@@ -46,6 +46,12 @@ Status Writer::drain(BoundedQueue<WriterItem>& items, Progress& progress) {
   bool in_batch = false;
   for (;;) {
     auto item = items.pop_for(std::chrono::milliseconds(200));
+    // pop_for also returns nothing on a timeout. Once the queue is closed nothing more is pushed,
+    // so one more non-blocking pop tells "done" from a last item that raced the close.
+    if (!item.has_value() && items.closed()) {
+      item = items.pop_for(std::chrono::milliseconds(0));
+      if (!item.has_value()) break;
+    }
     if (item.has_value()) {
       if (!in_batch) {
         DOSSIER_RETURN_IF_ERROR(catalog_->begin());
@@ -56,9 +62,6 @@ Status Writer::drain(BoundedQueue<WriterItem>& items, Progress& progress) {
         pending_entries_.clear();
         return s;
       }
-    } else if (items.closed()) {
-      // pop_for returns nothing on timeout too; closed and empty means done.
-      if (!items.pop_for(std::chrono::milliseconds(0)).has_value()) break;
     }
     auto now = std::chrono::steady_clock::now();
     bool due = batch_docs_ >= options_.batch_documents || batch_bytes_ >= options_.batch_text_bytes ||
