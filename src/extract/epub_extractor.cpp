@@ -161,7 +161,7 @@ Result<Extraction> EpubExtractor::extract(const Item& item, ExtractContext& ctx)
   }
   Extraction out;
   const std::string opf = rootfile(*zip, out);
-  if (opf.empty())
+  if (opf.empty() || zip->find(opf) == nullptr)
     return Error{ErrorCode::kCorrupt, "not an EPUB book: no OPF package document", item.name};
   auto doc = office::parse_part(*zip->find(opf), opf);
   if (!doc.has_value()) {

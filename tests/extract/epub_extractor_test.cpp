@@ -96,6 +96,20 @@ TEST(EpubExtractor, NoPackageDocumentIsCorrupt) {
   EXPECT_EQ(x.error().message, "not an EPUB book: no OPF package document");
 }
 
+// Found by fuzz_extract_epub: container.xml names a package document the zip does not hold.
+TEST(EpubExtractor, ContainerNamingAMissingPackageIsCorrupt) {
+  const std::string zip = testing::make_zip(
+      {{"mimetype", "application/epub+zip"},
+       {"META-INF/container.xml",
+        "<?xml version=\"1.0\"?><container xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
+        "<rootfiles><rootfile full-path=\"OEBPS/missing.opf\"/></rootfiles></container>"}},
+      testing::ZipCompression::kStore);
+  auto x = run(EpubExtractor{}, zip);
+  ASSERT_FALSE(x.has_value());
+  EXPECT_EQ(x.error().code, ErrorCode::kCorrupt);
+  EXPECT_EQ(x.error().message, "not an EPUB book: no OPF package document");
+}
+
 TEST(EpubExtractor, TikaCorpus) {
   const fs::path dir = fs::path(DOSSIER_SHARED) / "corpora" / "tika" / "epub";
   if (!fs::is_directory(dir))
