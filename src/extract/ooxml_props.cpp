@@ -29,26 +29,7 @@ std::string part_for(const std::vector<office::Relationship>& rels, std::string_
   return r != nullptr ? r->target : std::string(fallback);
 }
 
-void core(const xmlNode* root, Extraction& out) {
-  for (const xmlNode* n = root->children; n != nullptr; n = n->next) {
-    if (n->type != XML_ELEMENT_NODE)
-      continue;
-    const std::string_view name = local_name(n);
-    const std::string value = office::squash(office::node_text(n));
-    if (value.empty())
-      continue;
-    out.metadata.push_back({"ooxml:core:" + std::string(name), value});
-    if (name == "title") {
-      out.common.title = value;
-    } else if (name == "creator") {
-      out.common.author = value;
-    } else if (name == "created") {
-      out.common.created = parse_date(value);
-    } else if (name == "modified") {
-      out.common.modified = parse_date(value);
-    }
-  }
-}
+void core(const xmlNode* root, Extraction& out) { office::read_core_properties(root, "ooxml:core:", out); }
 
 void app(const xmlNode* root, Extraction& out) {
   for (const xmlNode* n = root->children; n != nullptr; n = n->next) {

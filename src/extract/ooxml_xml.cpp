@@ -1,5 +1,7 @@
 #include "extract/ooxml_xml.h"
 
+#include "core/time_util.h"
+
 #include <climits>
 
 namespace dossier::extract::office {
@@ -244,6 +246,27 @@ std::string squash(std::string_view s) {
     out += c;
   }
   return out;
+}
+
+void read_core_properties(const xmlNode* root, std::string_view key_prefix, Extraction& out) {
+  for (const xmlNode* n = root->children; n != nullptr; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    const std::string_view name = local_name(n);
+    const std::string value = squash(node_text(n));
+    if (value.empty())
+      continue;
+    out.metadata.push_back({std::string(key_prefix) + std::string(name), value});
+    if (name == "title") {
+      out.common.title = value;
+    } else if (name == "creator") {
+      out.common.author = value;
+    } else if (name == "created") {
+      out.common.created = parse_date(value);
+    } else if (name == "modified") {
+      out.common.modified = parse_date(value);
+    }
+  }
 }
 
 }  // namespace dossier::extract::office

@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "extract/libxml2_handles.h"
+#include "extract/extraction.h"
 #include "extract/libxml2_util.h"
 #include "extract/zip_archive.h"
 
@@ -91,5 +92,9 @@ class PlainText {
 
 // Collapses runs of spaces/newlines into single spaces and trims: for metadata values.
 std::string squash(std::string_view s);
+
+// An OPC core-properties part (docProps/core.xml in OOXML and XPS): every element as metadata
+// "<key_prefix><name>", and title, creator, created and modified into the common fields.
+void read_core_properties(const xmlNode* root, std::string_view key_prefix, Extraction& out);
 
 }  // namespace dossier::extract::office

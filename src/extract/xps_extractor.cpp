@@ -173,24 +173,7 @@ void core(const ZipArchive& zip, Extraction& out) {
     out.warnings.push_back(doc.error().message);
     return;
   }
-  for (const xmlNode* n = xmlDocGetRootElement(doc->get())->children; n != nullptr; n = n->next) {
-    if (n->type != XML_ELEMENT_NODE)
-      continue;
-    const std::string_view name = local_name(n);
-    const std::string value = office::squash(office::node_text(n));
-    if (value.empty())
-      continue;
-    out.metadata.push_back({"xps:core:" + std::string(name), value});
-    if (name == "title") {
-      out.common.title = value;
-    } else if (name == "creator") {
-      out.common.author = value;
-    } else if (name == "created") {
-      out.common.created = parse_date(value);
-    } else if (name == "modified") {
-      out.common.modified = parse_date(value);
-    }
-  }
+  office::read_core_properties(xmlDocGetRootElement(doc->get()), "xps:core:", out);
 }
 
 }  // namespace
