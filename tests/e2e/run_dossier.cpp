@@ -38,51 +38,46 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-RunResult run_dossier(const std::vector<std::string>& args) {
-  TempDir io;
-  auto out_path = io.path() / "out";
-  auto err_path = io.path() / "err";
+namespace {
+
+// Starts dossier with stdin from /dev/null and stdout/stderr into the given files; -1 on failure.
+int spawn_with_output(const std::vector<std::string>& args, const char* out, const char* err) {
   std::vector<std::string> argv_s = {DOSSIER_BIN};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -1;
+}
+
+}  // namespace
+
+RunResult run_dossier(const std::vector<std::string>& args) {
+  TempDir io;
+  auto out_path = io.path() / "out";
+  auto err_path = io.path() / "err";
   RunResult r;
-  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) {
-    posix_spawn_file_actions_destroy(&fa);
-    r.err = "cannot start " + argv_s[0];
+  int pid = spawn_with_output(args, out_path.c_str(), err_path.c_str());
+  if (pid < 0) {
+    r.err = std::string("cannot start ") + DOSSIER_BIN;
     return r;
   }
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  r.exit_code = wait_dossier(pid);
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
 }
 
 int spawn_dossier(const std::vector<std::string>& args) {
-  std::vector<std::string> argv_s = {DOSSIER_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
+  return spawn_with_output(args, "/dev/null", "/dev/null");
 }
 
 int wait_dossier(int pid) {
