@@ -31,6 +31,13 @@ std::string render_snippet(const index::Snippet& s, bool html, const Highlighter
 
 std::optional<int64_t> doc_date(const store::DocumentRecord& d) { return d.created ? d.created : d.modified; }
 
+// The rows of a catalog read, or none when it failed; a reference, so nothing is copied.
+template <typename T>
+const std::vector<T>& or_empty(const Result<std::vector<T>>& r) {
+  static const std::vector<T> kEmpty;
+  return r.has_value() ? *r : kEmpty;
+}
+
 nlohmann::json json_date(std::optional<int64_t> t) { return t ? nlohmann::json(format_iso8601(*t)) : nlohmann::json(); }
 
 }  // namespace
@@ -152,13 +159,13 @@ void add_show(CLI::App& app, GlobalOptions& g, int& rc) {
     auto kids = cat.children(*id);
     auto paths = display_paths(cat, *id);
     std::string text;
-    for (const auto& p : pages.has_value() ? *pages : std::vector<store::PageRecord>{}) {
+    for (const auto& p : or_empty(pages)) {
       if (!text.empty()) text += "\n\f";
       text += p.text;
     }
     if (g.json) {
       nlohmann::json jmeta = nlohmann::json::object();
-      for (const auto& m : meta.has_value() ? *meta : std::vector<store::MetaRecord>{}) {
+      for (const auto& m : or_empty(meta)) {
         if (jmeta.contains(m.key)) {
           if (!jmeta[m.key].is_array()) jmeta[m.key] = nlohmann::json::array({jmeta[m.key]});
           jmeta[m.key].push_back(m.value);
@@ -167,10 +174,10 @@ void add_show(CLI::App& app, GlobalOptions& g, int& rc) {
         }
       }
       nlohmann::json jkids = nlohmann::json::array();
-      for (const auto& k : kids.has_value() ? *kids : std::vector<store::LocationRecord>{})
+      for (const auto& k : or_empty(kids))
         jkids.push_back({{"id", k.doc_id}, {"name", k.path}});
       nlohmann::json jpages = nlohmann::json::array();
-      for (const auto& p : pages.has_value() ? *pages : std::vector<store::PageRecord>{}) {
+      for (const auto& p : or_empty(pages)) {
         nlohmann::json jp = {{"number", p.number}, {"chars", p.text.size()}, {"ocr", p.ocr}};
         if (p.ocr) jp["ocr_confidence"] = p.ocr_confidence;
         jpages.push_back(jp);
