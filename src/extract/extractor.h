@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "extract/extraction.h"
+#include "extract/ocr.h"
 
 namespace dossier::extract {
 
@@ -60,6 +61,9 @@ struct ExtractContext {
   // more than one message in memory. When unset, children are collected in Extraction::children.
   std::function<void(Child&&)> on_child;
   uint64_t item_size = 0;  // bytes of the item being extracted, for the expansion-ratio limit
+  // The worker's OCR engine, lent for this call; null means no OCR (tests, --ocr=off).
+  OcrEngine* ocr = nullptr;
+  OcrMode ocr_mode = OcrMode::kAuto;
 
   bool is_cancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }
 

@@ -13,6 +13,7 @@
 
 #include "core/progress.h"
 #include "core/result.h"
+#include "extract/ocr.h"
 
 namespace dossier::ingest {
 
@@ -23,6 +24,10 @@ struct IngestOptions {
   uint32_t batch_documents = 256;       // commit at least this often
   uint64_t batch_text_bytes = 64 << 20;  // ... or after this much text
   double batch_seconds = 5.0;            // ... or after this long
+  // OCR mode; the languages come from the project's settings (`dossier config ocr.languages`)
+  // unless ocr_languages is set.
+  extract::OcrMode ocr_mode = extract::OcrMode::kAuto;
+  std::string ocr_languages;
 };
 
 struct IngestReport {
