@@ -21,7 +21,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libseccomp-dev
   # peers for tests and benchmarks
-  recollcmd poppler-utils time bc python3-dkim
+  recollcmd poppler-utils time bc python3-dkim tesseract-ocr
 )
 
 missing=()

@@ -1,4 +1,5 @@
 // init, ingest, stats, failures.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -25,6 +26,66 @@ void add_init(CLI::App& app, GlobalOptions& g, int& rc) {
   });
 }
 
+// Project settings a person may change, with how each is checked.
+struct SettingSpec {
+  const char* key;
+  const char* help;
+  const char* fallback;
+  Status (*check)(const std::string& value);
+};
+constexpr SettingSpec kSettings[] = {
+    {"ocr.languages", "Tesseract languages joined with '+': eng, chi_sim, chi_tra, uig, ...",
+     extract::kDefaultOcrLanguages, extract::check_ocr_languages},
+};
+
+void add_config(CLI::App& app, GlobalOptions& g, int& rc) {
+  auto* cmd = app.add_subcommand("config", "show or change project settings (ocr.languages)");
+  static std::string key, value;
+  cmd->add_option("key", key, "setting to show or change");
+  cmd->add_option("value", value, "new value");
+  cmd->callback([&] {
+    auto dir = ingest::resolve_project_dir(g.project);
+    const SettingSpec* spec = nullptr;
+    for (const auto& s : kSettings) {
+      if (key == s.key) spec = &s;
+    }
+    if (!key.empty() && spec == nullptr) {
+      std::string known;
+      for (const auto& s : kSettings) known += std::string(known.empty() ? "" : ", ") + s.key;
+      rc = fail(Error{ErrorCode::kInvalidInput, "no setting named '" + key + "'; settings: " + known, {}});
+      return;
+    }
+    auto catalog = open_catalog(dir, value.empty() ? store::OpenMode::kReadOnly : store::OpenMode::kReadWrite);
+    if (!catalog.has_value()) {
+      rc = fail(catalog.error());
+      return;
+    }
+    if (!value.empty()) {
+      if (Status s = spec->check(value); !s.has_value()) {
+        rc = fail(s.error());
+        return;
+      }
+      if (Status s = (*catalog)->set_setting(key, value); !s.has_value()) {
+        rc = fail(s.error());
+        return;
+      }
+    }
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& s : kSettings) {
+      if (!key.empty() && key != s.key) continue;
+      auto v = (*catalog)->setting(s.key);
+      if (!v.has_value()) {
+        rc = fail(v.error());
+        return;
+      }
+      std::string shown = v->has_value() && !(*v)->empty() ? **v : s.fallback;
+      out[s.key] = shown;
+      if (!g.json) std::printf("%s = %s%s\n", s.key, shown.c_str(), v->has_value() ? "" : "  (default)");
+    }
+    if (g.json) print_json(out);
+  });
+}
+
 void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
   auto* cmd = app.add_subcommand("ingest", "add files and folders; progress on stderr; resumable");
   static std::vector<std::string> paths;
@@ -32,8 +93,17 @@ void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
   cmd->add_option("paths", paths, "files and folders to ingest")->required();
   cmd->add_option("-j,--jobs", options.jobs, "extraction workers (default: one per core)");
   cmd->add_flag("--rehash", options.rehash, "read and hash every file, even those unchanged since the last ingest");
+  static std::string ocr_mode = "auto";
+  cmd->add_option("--ocr", ocr_mode,
+                  "auto: images and PDF pages without a text layer (default); force: also pages with text; off")
+      ->check(CLI::IsMember({"auto", "force", "off"}));
+  cmd->add_option("--ocr-languages", options.ocr_languages,
+                  "Tesseract languages for this run, e.g. eng+chi_tra+uig (default: `dossier config ocr.languages`)");
   cmd->callback([&] {
     auto dir = ingest::resolve_project_dir(g.project);
+    options.ocr_mode = ocr_mode == "force" ? extract::OcrMode::kForce
+                       : ocr_mode == "off" ? extract::OcrMode::kOff
+                                           : extract::OcrMode::kAuto;
     options.progress = Progress::auto_mode(g.json);
     std::vector<std::filesystem::path> inputs;
     for (const auto& p : paths) {
@@ -130,11 +200,24 @@ void add_stats(CLI::App& app, GlobalOptions& g, int& rc) {
 
 namespace {
 
-// Why a document read without error has no text: the format has none, or it needs OCR.
-std::string no_text_reason(const store::DocumentRecord& d) {
+// Why a document read without error has no text: the format has none, OCR found none, or OCR
+// did not run (--ocr=off, or it failed: the warning says why).
+std::string no_text_reason(store::Catalog& catalog, const store::DocumentRecord& d) {
   if (d.size == 0) return "empty file";
-  if (d.type == "image") return "image: metadata only; its text needs OCR";
-  if (d.type == "pdf") return "PDF without a text layer (a scan?): its text needs OCR";
+  if (d.type == "image" || d.type == "pdf") {
+    auto pages = catalog.pages(d.id);
+    bool ocr_ran = pages.has_value() && std::any_of(pages->begin(), pages->end(), [](const auto& p) { return p.ocr; });
+    std::string warning;
+    if (auto meta = catalog.metadata(d.id); meta.has_value()) {
+      for (const auto& m : *meta) {
+        if (m.key == "dossier:warning" && m.value.find("OCR: ") != std::string::npos) warning = m.value;
+      }
+    }
+    if (!warning.empty()) return warning;
+    if (ocr_ran) return d.type == "image" ? "image: OCR found no text" : "PDF: no text layer, and OCR found no text";
+    return d.type == "image" ? "image: not OCR'd (ingested with --ocr=off?)"
+                             : "PDF without a text layer: not OCR'd (ingested with --ocr=off?)";
+  }
   if (d.type == "archive" || d.children_emitted > 0) return "container: its contents are documents of their own";
   return d.mime + ": no text found";
 }
@@ -196,7 +279,7 @@ void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
     }
     nlohmann::json jnotext = nlohmann::json::array();
     for (const auto& d : *textless) {
-      std::string why = no_text_reason(d);
+      std::string why = no_text_reason(**catalog, d);
       auto paths = display_paths(**catalog, d.id);
       if (g.json) {
         jnotext.push_back({{"id", d.id}, {"mime", d.mime}, {"reason", why}, {"locations", paths}});

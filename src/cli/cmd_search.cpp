@@ -38,6 +38,12 @@ const std::vector<T>& or_empty(const Result<std::vector<T>>& r) {
   return r.has_value() ? *r : kEmpty;
 }
 
+// "OCR, confidence 87%", or "OCR, no text found".
+std::string ocr_label(const store::PageRecord& p) {
+  if (p.ocr_confidence < 0 || p.text.empty()) return "OCR, no text found";
+  return "OCR, confidence " + std::to_string(static_cast<int>(p.ocr_confidence + 0.5F)) + "%";
+}
+
 nlohmann::json json_date(std::optional<int64_t> t) { return t ? nlohmann::json(format_iso8601(*t)) : nlohmann::json(); }
 
 }  // namespace
@@ -94,7 +100,15 @@ void add_search(CLI::App& app, GlobalOptions& g, int& rc) {
       index::Snippet snip = index::make_snippet(result->highlight, pages.has_value() ? index_pages(*pages)
                                                                                       : std::vector<index::IndexPage>{});
       auto paths = display_paths(**catalog, hit.id);
+      // Where the snippet's text came from: OCR, and how sure it was.
+      const store::PageRecord* snip_page = nullptr;
+      for (const auto& p : or_empty(pages)) {
+        if (p.number == snip.page && snip_page == nullptr) snip_page = &p;
+      }
+      bool snip_ocr = snip_page != nullptr && snip_page->ocr;
       if (g.json) {
+        nlohmann::json jocr = nullptr;
+        if (snip_ocr) jocr = {{"confidence", snip_page->ocr_confidence}};
         hits.push_back({{"id", hit.id},
                         {"title", d.title},
                         {"type", d.type},
@@ -103,6 +117,7 @@ void add_search(CLI::App& app, GlobalOptions& g, int& rc) {
                         {"locations", paths},
                         {"snippet", render_snippet(snip, true, hl)},
                         {"page", snip.page},
+                        {"ocr", jocr},
                         {"score", hit.score}});
         continue;
       }
@@ -115,7 +130,9 @@ void add_search(CLI::App& app, GlobalOptions& g, int& rc) {
       for (const auto& p : paths) std::printf("   %s\n", p.c_str());
       std::string text = render_snippet(snip, false, hl);
       if (!text.empty()) {
-        std::printf("   %s%s\n", snip.page > 0 ? ("p." + std::to_string(snip.page) + ": ").c_str() : "", text.c_str());
+        std::string where = snip.page > 0 ? "p." + std::to_string(snip.page) : "";
+        if (snip_ocr) where += (where.empty() ? "" : ", ") + ocr_label(*snip_page);
+        std::printf("   %s%s\n", where.empty() ? "" : (where + ": ").c_str(), text.c_str());
       }
     }
     if (g.json) {
@@ -234,9 +251,7 @@ void add_show(CLI::App& app, GlobalOptions& g, int& rc) {
     if (!no_text && pages.has_value()) {
       for (const auto& p : *pages) {
         if (p.number > 0) {
-          std::printf("\n--- page %d%s ---\n", p.number,
-                      p.ocr ? (" (OCR, confidence " + std::to_string(static_cast<int>(p.ocr_confidence)) + "%)").c_str()
-                            : "");
+          std::printf("\n--- page %d%s ---\n", p.number, p.ocr ? (" (" + ocr_label(p) + ")").c_str() : "");
         } else {
           std::printf("\n--- text ---\n");
         }

@@ -10,6 +10,7 @@ namespace dossier::cli {
 
 void add_init(CLI::App& app, GlobalOptions& g, int& rc);
 void add_ingest(CLI::App& app, GlobalOptions& g, int& rc);
+void add_config(CLI::App& app, GlobalOptions& g, int& rc);
 void add_stats(CLI::App& app, GlobalOptions& g, int& rc);
 void add_failures(CLI::App& app, GlobalOptions& g, int& rc);
 void add_search(CLI::App& app, GlobalOptions& g, int& rc);

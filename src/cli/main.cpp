@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   int rc = kExitOk;
   add_init(app, g, rc);
   add_ingest(app, g, rc);
+  add_config(app, g, rc);
   add_search(app, g, rc);
   add_show(app, g, rc);
   add_stats(app, g, rc);

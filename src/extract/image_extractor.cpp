@@ -176,6 +176,27 @@ Result<Extraction> read_image(const Item& item) {
   return out;
 }
 
+// Each frame's text becomes a page marked as OCR. An image OCR cannot read is still a document
+// (its metadata and hash matter): the reason is a warning, not a failure.
+void add_ocr_pages(const Item& item, OcrEngine& ocr, Extraction& out) {
+  auto pages = ocr.recognize_image(item.bytes);
+  if (!pages.has_value()) {
+    out.warnings.push_back("OCR: " + pages.error().message);
+    return;
+  }
+  int number = 0;
+  for (OcrPage& p : *pages) {
+    Page page;
+    page.number = ++number;
+    page.text = std::move(p.text);
+    page.source = TextSource::kOcr;
+    page.ocr_confidence = p.confidence;
+    if (p.rotation != 0) out.metadata.push_back({"ocr:rotation:" + std::to_string(number), std::to_string(p.rotation)});
+    out.pages.push_back(std::move(page));
+  }
+  out.page_count = number;
+}
+
 }  // namespace
 
 std::optional<int64_t> parse_exif_date(std::string_view date, std::string_view offset) {
@@ -207,7 +228,7 @@ MatchScore ImageExtractor::sniff(const Probe& probe) const {
   return kNoMatch;
 }
 
-Result<Extraction> ImageExtractor::extract(const Item& item, ExtractContext& /*ctx*/) const {
+Result<Extraction> ImageExtractor::extract(const Item& item, ExtractContext& ctx) const {
   init_exiv2_once();
   if (item.bytes.empty())
     return Error{ErrorCode::kCorrupt, "empty image", item.name};
@@ -215,7 +236,10 @@ Result<Extraction> ImageExtractor::extract(const Item& item, ExtractContext& /*c
     return Error{ErrorCode::kLimit, "image too large for Exiv2", item.name};
   }
   try {
-    return read_image(item);
+    auto out = read_image(item);
+    if (out.has_value() && ctx.ocr != nullptr && ctx.ocr_mode != OcrMode::kOff)
+      add_ocr_pages(item, *ctx.ocr, *out);
+    return out;
   } catch (const Exiv2::AnyError& e) {
     if (e.code() == Exiv2::kerMemoryContainsUnknownImageType || e.code() == Exiv2::kerNotAnImage) {
       return Error{ErrorCode::kUnsupported, "unsupported image format", item.name};

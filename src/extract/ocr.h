@@ -53,6 +53,9 @@ class OcrEngine {
   // For custody DERIVE entries and the cache key: "tesseract", "5.3.0 eng+chi_sim".
   virtual std::string tool() const = 0;
   virtual std::string tool_version() const = 0;
+  // Loads the models now rather than at the first page (sandboxed workers load before they drop
+  // the right to open files). Idempotent.
+  virtual Status load() = 0;
   // Reads pixels (a rendered PDF page). Orientation is detected and corrected first.
   virtual Result<OcrPage> recognize(const OcrPixels& pixels) = 0;
   // Reads an encoded image (PNG, JPEG, TIFF incl. multi-page, BMP, GIF, WebP, PNM): one OcrPage
@@ -64,5 +67,9 @@ class OcrEngine {
 // orientation and script detection from the "osd" pack when installed. kUnsupported when a
 // language's traineddata is missing, naming the package to install.
 Result<std::unique_ptr<OcrEngine>> make_tesseract_engine(const std::string& languages);
+
+// Checks that every language's model is installed, without loading any: kUnsupported naming the
+// Debian packages to install, kInvalidInput when `languages` is not of the form eng+chi_sim.
+Status check_ocr_languages(const std::string& languages);
 
 }  // namespace dossier::extract

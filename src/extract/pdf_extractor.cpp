@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -29,6 +30,9 @@ constexpr size_t kMaxXmpPacket = 64u << 10;  // stored as xmp:packet
 constexpr size_t kMaxXmpParse = 4u << 20;    // read for parsing; thumbnails make packets large
 constexpr size_t kMaxMupdfWarnings = 20;
 constexpr size_t kMaxXmpValue = 4096;
+constexpr size_t kMinUsableChars = 10;          // fewer letters than this: the page is a scan
+constexpr float kOcrDpi = 300;
+constexpr double kMaxOcrPixels = 100'000'000;   // under TesseractEngine's limit of 120 M
 
 // Runs `f` inside fz_try and returns false if MuPDF threw; the message is fz_caught_message(ctx).
 // REQUIRES: `f` creates no object with a destructor, since a MuPDF error longjmps out of it.
@@ -569,21 +573,92 @@ void read_attachments(fz_context* ctx, pdf_document* doc, int pages, const Limit
 
 // --- Pages -----------------------------------------------------------------------------------
 
+struct PageContent {
+  std::string text;
+  bool has_images = false;  // the page paints at least one image (a scan, a photo)
+  fz_rect bounds{};
+};
+
 // The text of page `index` (0-based); false when MuPDF failed on it (see fz_caught_message).
-bool page_text(fz_context* ctx, fz_document* doc, int index, std::string& text) {
+bool page_text(fz_context* ctx, fz_document* doc, int index, PageContent& content) {
   fz_page* raw_page = nullptr;
   if (!mupdf_try(ctx, [&] { raw_page = fz_load_page(ctx, doc, index); }))
     return false;
   auto page = fz_own<FzPage>(ctx, raw_page);
-  // Ligatures expanded and whitespace normalised for search; images are not kept.
+  // Ligatures expanded and whitespace normalised for search. Image blocks are kept (by reference,
+  // not decoded) only to tell a scanned page from an empty one.
   fz_stext_options options{};
+  options.flags = FZ_STEXT_PRESERVE_IMAGES;
   fz_stext_page* raw_text = nullptr;
-  if (!mupdf_try(ctx, [&] { raw_text = fz_new_stext_page_from_page(ctx, page.get(), &options); })) {
+  if (!mupdf_try(ctx, [&] {
+        content.bounds = fz_bound_page(ctx, page.get());
+        raw_text = fz_new_stext_page_from_page(ctx, page.get(), &options);
+      })) {
     return false;
   }
   auto stext = fz_own<FzStextPage>(ctx, raw_text);
-  text = stext_to_utf8(stext.get());
+  content.text = stext_to_utf8(stext.get());
+  for (const fz_stext_block* b = stext->first_block; b != nullptr; b = b->next) {
+    if (b->type == FZ_STEXT_BLOCK_IMAGE) {
+      content.has_images = true;
+      break;
+    }
+  }
   return true;
+}
+
+// A text layer is usable when it has some letters or digits and is not mostly undecodable glyphs
+// (fonts without a Unicode map come out as U+FFFD or private-use characters).
+bool usable_text_layer(std::string_view text) {
+  size_t good = 0, bad = 0;
+  for (size_t i = 0; i < text.size();) {
+    uint32_t c = static_cast<unsigned char>(text[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len > 1 && i + len <= text.size()) {
+      c &= (0xFF >> (len + 1));
+      for (size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    i += len;
+    if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF)) {
+      ++bad;
+    } else if (c > ' ' && c != 0x7F && !(c >= 0x2000 && c <= 0x206F) && c != 0x3000) {
+      ++good;
+    }
+  }
+  return good >= kMinUsableChars && bad * 2 < good;
+}
+
+using FzPixmap = FzHandle<fz_pixmap, fz_drop_pixmap>;
+
+// Renders page `index` in gray at 300 dpi (less for pages so large that 300 dpi would exceed
+// kMaxOcrPixels) and reads it.
+Result<OcrPage> ocr_page(fz_context* ctx, fz_document* doc, int index, const fz_rect& bounds, OcrEngine& ocr,
+                         std::string& note) {
+  float w_in = (bounds.x1 - bounds.x0) / 72.0F, h_in = (bounds.y1 - bounds.y0) / 72.0F;
+  if (!(w_in > 0) || !(h_in > 0))
+    return Error{ErrorCode::kCorrupt, "page has no size", {}};
+  float dpi = kOcrDpi;
+  double px = static_cast<double>(w_in) * h_in * dpi * dpi;
+  if (px > kMaxOcrPixels) {
+    dpi = static_cast<float>(dpi * std::sqrt(kMaxOcrPixels / px));
+    if (dpi < 15)
+      return Error{ErrorCode::kLimit, "page too large to OCR", {}};
+    note = "rendered at " + std::to_string(static_cast<int>(dpi)) + " dpi (page too large for 300)";
+  }
+  fz_pixmap* raw = nullptr;
+  fz_matrix ctm = fz_scale(dpi / 72.0F, dpi / 72.0F);
+  if (!mupdf_try(ctx, [&] { raw = fz_new_pixmap_from_page_number(ctx, doc, index, ctm, fz_device_gray(ctx), 0); })) {
+    return Error{ErrorCode::kCorrupt, "page could not be rendered for OCR: " + caught(ctx), {}};
+  }
+  auto pix = fz_own<FzPixmap>(ctx, raw);
+  OcrPixels pixels;
+  pixels.data = fz_pixmap_samples(ctx, pix.get());
+  pixels.width = fz_pixmap_width(ctx, pix.get());
+  pixels.height = fz_pixmap_height(ctx, pix.get());
+  pixels.channels = fz_pixmap_components(ctx, pix.get());
+  pixels.stride = static_cast<int>(fz_pixmap_stride(ctx, pix.get()));
+  pixels.dpi = static_cast<int>(dpi);
+  return ocr.recognize(pixels);
 }
 
 Status extract_pages(fz_context* ctx, pdf_document* doc, const ExtractContext& xctx,
@@ -601,8 +676,8 @@ Status extract_pages(fz_context* ctx, pdf_document* doc, const ExtractContext& x
     if (xctx.is_cancelled())
       return Error{ErrorCode::kLimit, "extraction cancelled", {}};
     std::string prefix = "page " + std::to_string(i + 1) + ": ";
-    std::string text;
-    bool ok = page_text(ctx, &doc->super, i, text);
+    PageContent content;
+    bool ok = page_text(ctx, &doc->super, i, content);
     std::string failure = ok ? std::string() : caught(ctx);
     drain_warnings(ctx, diag, prefix, out);
     if (!ok) {
@@ -611,12 +686,37 @@ Status extract_pages(fz_context* ctx, pdf_document* doc, const ExtractContext& x
         first_failure = prefix + failure;
       continue;
     }
+    Page page;
+    page.number = i + 1;
+    std::string text = std::move(content.text);
+    // A page is read when it paints something (an image, or glyphs whose font maps to no
+    // characters) but has no usable text layer; a blank page is not.
+    bool paints = content.has_images ||
+                  std::any_of(text.begin(), text.end(), [](char c) { return c != ' ' && c != '\n' && c != '\t'; });
+    bool want_ocr = xctx.ocr != nullptr &&
+                    (xctx.ocr_mode == OcrMode::kForce ||
+                     (xctx.ocr_mode == OcrMode::kAuto && paints && !usable_text_layer(text)));
+    if (want_ocr) {
+      std::string note;
+      auto read = ocr_page(ctx, &doc->super, i, content.bounds, *xctx.ocr, note);
+      drain_warnings(ctx, diag, prefix, out);
+      if (!note.empty())
+        out.warnings.push_back(prefix + note);
+      if (read.has_value()) {
+        // The OCR reading replaces the text layer (with --ocr=force, a layer that was there).
+        text = std::move(read->text);
+        page.source = TextSource::kOcr;
+        page.ocr_confidence = read->confidence;
+        if (read->rotation != 0)
+          add_meta(out, "ocr:rotation:" + std::to_string(i + 1), std::to_string(read->rotation));
+      } else {
+        out.warnings.push_back(prefix + "OCR: " + read.error().message);
+      }
+    }
     bool full = total + text.size() > limits.max_text_bytes;
     if (full)
       truncate_utf8(text, limits.max_text_bytes - total);
     total += text.size();
-    Page page;
-    page.number = i + 1;
     page.text = std::move(text);
     out.pages.push_back(std::move(page));
     if (full) {

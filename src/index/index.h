@@ -36,6 +36,8 @@ struct IndexDocument {
   std::optional<int64_t> date;     // created, else modified; Unix seconds
   uint64_t size = 0;
   bool failed = false;  // extraction failed: indexed by metadata and path only
+  bool ocr = false;     // some page's text came from OCR
+  std::optional<float> ocr_confidence;  // the lowest confidence of an OCR page with text
   std::vector<IndexPage> pages;
 };
 

@@ -73,6 +73,9 @@ Xapian::Document build(const IndexDocument& d) {
   if (size_t dash = d.lang.find('-'); dash != std::string::npos)
     add_if(schema::kLangPrefix, d.lang.substr(0, dash));  // zh-Hant is also zh
   doc.add_boolean_term(std::string(schema::kFailedPrefix) + (d.failed ? "failed" : "ok"));
+  doc.add_boolean_term(std::string(schema::kOcrPrefix) + (d.ocr ? "yes" : "no"));
+  if (d.ocr_confidence)
+    doc.add_value(schema::kOcrConfidenceSlot, Xapian::sortable_serialise(static_cast<double>(*d.ocr_confidence)));
   add_paths(doc, d.paths);
   if (d.date)
     doc.add_value(schema::kDateSlot, Xapian::sortable_serialise(static_cast<double>(*d.date)));

@@ -11,9 +11,17 @@
 namespace dossier::index::fields {
 namespace {
 
-constexpr std::array<std::string_view, 13> kFields = {
+constexpr std::array<std::string_view, 15> kFields = {
     "title", "type", "mime", "lang", "path", "ext", "author", "from", "to", "application",
-    "failed", "date", "size"};
+    "failed", "ocr", "date", "size", "confidence"};
+
+bool is_range_field(std::string_view f) {
+  return f == "date" || f == "size" || f == "confidence";
+}
+
+unsigned slot_of(std::string_view f) {
+  return f == "date" ? schema::kDateSlot : f == "size" ? schema::kSizeSlot : schema::kOcrConfidenceSlot;
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -63,6 +71,12 @@ std::optional<int64_t> parse_size(std::string_view s) {
 std::optional<std::pair<int64_t, int64_t>> interval(std::string_view field, std::string_view v) {
   if (field == "date")
     return date_interval(v);
+  if (field == "confidence") {
+    int64_t c = 0;
+    if (!parse_uint(v, c) || c > 100)
+      return std::nullopt;
+    return std::make_pair(c, c);
+  }
   auto n = parse_size(v);
   if (!n)
     return std::nullopt;
@@ -73,6 +87,8 @@ std::string how_to_write(std::string_view field) {
   if (field == "date")
     return "write a date as 2017, 2017-03, 2017-03-02 or 2017-03-02T10:00:00Z, e.g. "
            "date:[2017-01-01 TO 2017-06-30]";
+  if (field == "confidence")
+    return "write an OCR confidence from 0 to 100, e.g. confidence:[0 TO 60] for poorly read pages";
   return "write a size in bytes, optionally with K, M or G, e.g. size:[1M TO *]";
 }
 
@@ -87,7 +103,8 @@ bool is_field(std::string_view name) {
 }
 
 const char* field_list() {
-  return "title, author, from, to, application, type, mime, lang, ext, path, failed, date, size";
+  return "title, author, from, to, application, type, mime, lang, ext, path, failed, ocr, date, size, "
+         "confidence";
 }
 
 std::optional<std::pair<int64_t, int64_t>> date_interval(std::string_view text) {
@@ -149,7 +166,7 @@ std::optional<QueryNode> value_node(std::string_view field, std::string_view val
                                     std::string& error) {
   QueryNode node;
   node.kind = NodeKind::kFilter;
-  if (field == "date" || field == "size") {
+  if (is_range_field(field)) {
     auto iv = interval(field, value);
     if (!iv) {
       error = "'" + std::string(value) + "' is not a " + std::string(field) + "; " +
@@ -157,7 +174,7 @@ std::optional<QueryNode> value_node(std::string_view field, std::string_view val
       return std::nullopt;
     }
     node.kind = NodeKind::kRange;
-    node.slot = field == "date" ? schema::kDateSlot : schema::kSizeSlot;
+    node.slot = slot_of(field);
     node.lo = iv->first;
     node.hi = iv->second;
     return node;
@@ -168,14 +185,15 @@ std::optional<QueryNode> value_node(std::string_view field, std::string_view val
     return std::nullopt;
   }
   node.wildcard_last = wildcard;
-  if (field == "failed") {
+  if (field == "failed" || field == "ocr") {
     std::string v = schema::ascii_lower(value);
     if (v != "true" && v != "false" && v != "yes" && v != "no") {
-      error = "failed: takes true or false, e.g. failed:true";
+      error = std::string(field) + ": takes true or false, e.g. " + std::string(field) + ":true";
       return std::nullopt;
     }
-    node.terms.push_back(std::string(schema::kFailedPrefix) +
-                         (v == "true" || v == "yes" ? "failed" : "ok"));
+    bool yes = v == "true" || v == "yes";
+    node.terms.push_back(field == "failed" ? std::string(schema::kFailedPrefix) + (yes ? "failed" : "ok")
+                                           : std::string(schema::kOcrPrefix) + (yes ? "yes" : "no"));
     node.wildcard_last = false;
   } else if (field == "author" || field == "from" || field == "to" || field == "application") {
     const char* prefix = field == "author" ? schema::kAuthorPrefix
@@ -208,13 +226,13 @@ std::optional<QueryNode> value_node(std::string_view field, std::string_view val
 // NOLINTNEXTLINE(bugprone-easily-swappable-parameters): lo before hi, as written in the query
 std::optional<QueryNode> range_node(std::string_view field, std::string_view lo, bool lo_inclusive,
                                     std::string_view hi, bool hi_inclusive, std::string& error) {
-  if (field != "date" && field != "size") {
-    error = "ranges work on date: and size: only, not " + std::string(field) + ":";
+  if (!is_range_field(field)) {
+    error = "ranges work on date:, size: and confidence: only, not " + std::string(field) + ":";
     return std::nullopt;
   }
   QueryNode node;
   node.kind = NodeKind::kRange;
-  node.slot = field == "date" ? schema::kDateSlot : schema::kSizeSlot;
+  node.slot = slot_of(field);
   for (int end = 0; end < 2; ++end) {
     std::string_view v = end == 0 ? lo : hi;
     if (v == "*")

@@ -21,10 +21,12 @@ inline constexpr const char* kAuthorPrefix = "A";
 inline constexpr const char* kFromPrefix = "XFROM";
 inline constexpr const char* kToPrefix = "XTO";
 inline constexpr const char* kApplicationPrefix = "XAPP";
+inline constexpr const char* kOcrPrefix = "XOCR";  // XOCRyes: some text came from OCR; XOCRno
 
 inline constexpr unsigned kDateSlot = 0;   // sortable_serialise(unix seconds)
 inline constexpr unsigned kSizeSlot = 1;   // sortable_serialise(bytes)
 inline constexpr unsigned kPathsSlot = 2;  // every path, '\n'-separated, for display
+inline constexpr unsigned kOcrConfidenceSlot = 3;  // sortable_serialise(lowest OCR page confidence, 0..100)
 
 // Bumped whenever the tokenizer, the folding or this schema changes which terms a document gets;
 // stored as the database metadata kSchemaKey. A mismatched index must be rebuilt.

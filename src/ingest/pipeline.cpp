@@ -13,6 +13,7 @@
 #include "core/time_util.h"
 #include "extract/registry.h"
 #include "index/index.h"
+#include "ingest/ocr_cache.h"
 #include "ingest/project.h"
 #include "ingest/walker.h"
 #include "ingest/writer.h"
@@ -55,8 +56,17 @@ std::string join_display(const std::string& parent, const std::string& name) { r
 class Worker {
  public:
   Worker(const ProjectPaths& paths, RunState& run, BoundedQueue<WriterItem>& out, Progress& progress,
-         std::unique_ptr<store::Catalog> catalog)
-      : blobs_(paths.blobs()), run_(run), out_(out), progress_(progress), catalog_(std::move(catalog)) {}
+         std::unique_ptr<store::Catalog> catalog, const extract::OcrConfig& ocr)
+      : blobs_(paths.blobs()), run_(run), out_(out), progress_(progress), catalog_(std::move(catalog)),
+        ocr_mode_(ocr.mode) {
+    if (ocr.mode != extract::OcrMode::kOff) {
+      // Checked by run_ingest; the models load at the first image, so runs without one pay nothing.
+      if (auto engine = extract::make_tesseract_engine(ocr.languages); engine.has_value()) {
+        tesseract_ = std::move(engine).value();
+        ocr_ = std::make_unique<CachingOcrEngine>(*tesseract_, *catalog_);
+      }
+    }
+  }
 
   void process_file(const WalkedFile& file) {
     auto put = blobs_.put_file(file.path);
@@ -160,6 +170,8 @@ class Worker {
     extract::ExtractContext ctx;
     ctx.cancelled = &run_.stop;
     ctx.item_size = size;
+    ctx.ocr = ocr_.get();
+    ctx.ocr_mode = ocr_mode_;
     if (static_cast<uint32_t>(depth) >= ctx.limits.max_depth) {
       mark_failed(doc, Error{ErrorCode::kLimit, "nesting deeper than " + std::to_string(ctx.limits.max_depth) +
                                                     " containers: not extracted", name});
@@ -178,6 +190,10 @@ class Worker {
       result = Error{ErrorCode::kInternal, std::string("extractor failed unexpectedly: ") + e.what(), name};
     }
     doc.children_emitted = emitted;
+    if (ocr_ != nullptr) {
+      item.ocr_readings = ocr_->take_new_readings();
+      item.ocr_engine = ocr_->tool() + " " + ocr_->tool_version();
+    }
     if (!result.has_value()) {
       mark_failed(doc, result.error());
       return item;
@@ -229,9 +245,25 @@ class Worker {
   BoundedQueue<WriterItem>& out_;
   Progress& progress_;
   std::unique_ptr<store::Catalog> catalog_;
+  extract::OcrMode ocr_mode_;
+  std::unique_ptr<extract::OcrEngine> tesseract_;
+  std::unique_ptr<CachingOcrEngine> ocr_;  // reads through tesseract_; null when OCR is off
 };
 
 }  // namespace
+
+Result<extract::OcrConfig> ocr_config(store::Catalog& catalog, const IngestOptions& options) {
+  extract::OcrConfig config;
+  config.mode = options.ocr_mode;
+  if (!options.ocr_languages.empty()) {
+    config.languages = options.ocr_languages;
+  } else {
+    DOSSIER_ASSIGN_OR_RETURN(auto saved, catalog.setting(std::string(kOcrLanguagesSetting)));
+    if (saved.has_value() && !saved->empty()) config.languages = *saved;
+  }
+  if (config.mode != extract::OcrMode::kOff) DOSSIER_RETURN_IF_ERROR(extract::check_ocr_languages(config.languages));
+  return config;
+}
 
 Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
                                 const std::vector<std::filesystem::path>& inputs, const IngestOptions& options) {
@@ -242,6 +274,7 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   DOSSIER_ASSIGN_OR_RETURN(auto writer, Writer::open(paths, options));
   DOSSIER_ASSIGN_OR_RETURN(auto walk_catalog, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
 
+  DOSSIER_ASSIGN_OR_RETURN(extract::OcrConfig ocr, ocr_config(*walk_catalog, options));
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RunState run;
   Progress progress(options.progress);
@@ -251,7 +284,7 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < jobs; ++i) {
     DOSSIER_ASSIGN_OR_RETURN(auto cat, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
-    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat)));
+    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat), ocr));
   }
 
   std::thread walker([&] {

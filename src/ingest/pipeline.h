@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/progress.h"
 #include "core/result.h"
 #include "extract/ocr.h"
+#include "store/catalog.h"
 
 namespace dossier::ingest {
 
@@ -42,6 +44,13 @@ struct IngestReport {
   double seconds = 0;
   double custody_seconds = 0;     // of which custody: entries, append + fsync, checkpoint
 };
+
+// The project setting that holds the OCR languages ("eng+chi_sim+uig").
+inline constexpr std::string_view kOcrLanguagesSetting = "ocr.languages";
+
+// The OCR mode and languages an ingest uses: the options' languages, else the project's setting,
+// else extract::kDefaultOcrLanguages; checked to be installed unless OCR is off.
+Result<extract::OcrConfig> ocr_config(store::Catalog& catalog, const IngestOptions& options);
 
 // REQUIRES: project_dir holds a project (init_project).
 Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,

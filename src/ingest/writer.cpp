@@ -25,7 +25,13 @@ index::IndexDocument to_index_document(const store::DocumentRecord& doc, const s
   out.size = doc.size;
   out.failed = doc.state == store::DocState::kFailed;
   out.pages.reserve(pages.size());
-  for (const auto& p : pages) out.pages.push_back({p.number, p.text});
+  for (const auto& p : pages) {
+    out.pages.push_back({p.number, p.text});
+    if (!p.ocr) continue;
+    out.ocr = true;
+    if (!p.text.empty() && p.ocr_confidence >= 0 && (!out.ocr_confidence || p.ocr_confidence < *out.ocr_confidence))
+      out.ocr_confidence = p.ocr_confidence;
+  }
   return out;
 }
 
@@ -129,6 +135,38 @@ void Writer::log_ingest(store::LocationRecord& loc, const store::DocumentRecord*
   pending_entries_.push_back(custody::encode_entry(e));
 }
 
+void Writer::log_derived_ocr(const WriterItem& item) {
+  // One entry per document that has OCR pages: which engine and languages read which pages. Its
+  // output is the OCR pages' text, separated by form feeds, in page order.
+  Sha256 h;
+  uint64_t size = 0;
+  std::string pages;
+  for (const auto& p : item.pages) {
+    if (!p.ocr) continue;
+    if (!pages.empty()) {
+      h.update(std::string_view("\f"));
+      ++size;
+      pages += ",";
+    }
+    h.update(p.text);
+    size += p.text.size();
+    pages += std::to_string(p.number);
+  }
+  if (pages.empty() || item.ocr_engine.empty()) return;
+  CustodyTimer timer(report_);
+  custody::DeriveEntry e;
+  e.derivation = "ocr";
+  e.input = *digest_from_hex(item.doc.id);
+  e.output = h.finish();
+  e.output_size = size;
+  auto space = item.ocr_engine.find(' ');
+  e.tool = item.ocr_engine.substr(0, space);
+  e.tool_version = (space == std::string::npos ? "" : item.ocr_engine.substr(space + 1)) + "; pages " + pages;
+  e.time = now_unix();
+  e.dossier_version = DOSSIER_VERSION;
+  pending_entries_.push_back(custody::encode_entry(e));
+}
+
 void Writer::log_derived_text(const WriterItem& item) {
   if (item.pages.empty()) return;
   CustodyTimer timer(report_);
@@ -194,8 +232,10 @@ Status Writer::write_document(WriterItem& item) {
   if (existing.has_value() && existing->state != store::DocState::kPending) return write_location(item);
 
   DOSSIER_RETURN_IF_ERROR(catalog_->put_document(item.doc));
+  for (const auto& r : item.ocr_readings) DOSSIER_RETURN_IF_ERROR(catalog_->put_ocr_reading(r));
   log_ingest(item.location, &item.doc);
   log_derived_text(item);
+  log_derived_ocr(item);
   DOSSIER_ASSIGN_OR_RETURN(bool added, catalog_->add_location(item.location));
   if (added) ++report_.new_locations;
   DOSSIER_RETURN_IF_ERROR(catalog_->put_pages(item.doc.id, item.pages));

@@ -34,6 +34,8 @@ struct WriterItem {
   std::vector<store::PageRecord> pages;
   std::vector<store::MetaRecord> metadata;
   std::string problem_reason;            // kProblem
+  std::vector<store::OcrReading> ocr_readings;  // new OCR cache entries made while extracting
+  std::string ocr_engine;                        // "tesseract 5.3.0 eng+chi_sim" when OCR was available
 
   static WriterItem location_only(store::LocationRecord loc, std::string display) {
     WriterItem item;
@@ -76,6 +78,7 @@ class Writer {
   // Queues the INGEST entry for a location (appended at the next commit) and sets its index.
   void log_ingest(store::LocationRecord& loc, const store::DocumentRecord* doc);
   void log_derived_text(const WriterItem& item);
+  void log_derived_ocr(const WriterItem& item);
 
   // Adds the time since `start` to report_.custody_seconds when it goes out of scope.
   class CustodyTimer {

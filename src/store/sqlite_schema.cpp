@@ -88,6 +88,17 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+    {"OCR cache", R"sql(
+CREATE TABLE ocr_cache (
+  input TEXT NOT NULL,
+  engine TEXT NOT NULL,
+  page INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  rotation INTEGER NOT NULL,
+  PRIMARY KEY (input, engine, page)
+) WITHOUT ROWID;
+)sql"},
 });
 
 constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());

@@ -132,7 +132,7 @@ TEST(QueryParser, SyntaxErrorsNameTheColumnAndTheFix) {
   EXPECT_NE(err("date:[2017 to 2018]").find("TO in capitals"), std::string::npos);
   EXPECT_NE(err("date:yesterday").find("is not a date"), std::string::npos);
   EXPECT_NE(err("date:[2018 TO 2017]").find("range is empty"), std::string::npos);
-  EXPECT_NE(err("type:[a TO b]").find("ranges work on date: and size: only"), std::string::npos);
+  EXPECT_NE(err("type:[a TO b]").find("ranges work on date:, size: and confidence: only"), std::string::npos);
   EXPECT_NE(err("failed:maybe").find("true or false"), std::string::npos);
   EXPECT_NE(err("budget~3").find("0, 1 or 2 edits"), std::string::npos);
   EXPECT_NE(err("[a TO b]").find("a range needs a field"), std::string::npos);

@@ -1,0 +1,359 @@
+// The Tesseract OCR engine behind extract::OcrEngine (ocr.h).
+//
+// Reading a page:
+//  1. decode (Leptonica), honouring the JPEG EXIF orientation; drop alpha over white; 8 bpp gray;
+//  2. recognize as the tesseract CLI does by default (automatic page segmentation, no OSD), so that
+//     the common case, an upright scan, costs what the CLI costs;
+//  3. only when that reading is poor (mean confidence under kRetryBelow), read the luminance of a
+//     colour image (Tesseract's binarisation of colour loses small coloured text), ask orientation
+//     detection (the "osd" model) which way the page is turned, and also try it upside down (OSD
+//     cannot judge a line or two and is fooled by colour); keep the reading with the best confidence.
+// Han characters come out of Tesseract separated by spaces; those spaces are removed, since Chinese
+// is written without them and the index treats a space as a break between characters.
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+#include "extract/ocr.h"
+#include "extract/ocr_image.h"
+#include "text/normalize.h"
+
+namespace dossier::extract {
+namespace {
+
+constexpr int kRetryBelow = 60;           // mean word confidence under which orientation is checked
+constexpr float kOsdSure = 2.0F;          // OSD orientation confidence we act on
+constexpr int64_t kMaxPixels = 120'000'000;  // ~ A0 at 300 dpi; larger images are not read
+
+struct PixCloser {
+  void operator()(PIX* p) const { pixDestroy(&p); }
+};
+using PixPtr = std::unique_ptr<PIX, PixCloser>;
+struct PixaCloser {
+  void operator()(PIXA* p) const { pixaDestroy(&p); }
+};
+using PixaPtr = std::unique_ptr<PIXA, PixaCloser>;
+struct TessTextDeleter {
+  void operator()(char* p) const { delete[] p; }
+};
+using TessText = std::unique_ptr<char, TessTextDeleter>;
+
+void quiet_leptonica() {
+  static std::once_flag once;
+  std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
+}
+
+const char* tessdata_dir() {
+  static const std::string dir = [] {
+    if (const char* env = std::getenv("TESSDATA_PREFIX"); env != nullptr && *env != '\0') return std::string(env);
+    for (const char* d : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                          "/usr/share/tessdata"}) {
+      std::error_code ec;
+      if (std::filesystem::exists(std::string(d) + "/eng.traineddata", ec)) return std::string(d);
+    }
+    return std::string("/usr/share/tesseract-ocr/5/tessdata");
+  }();
+  return dir.c_str();
+}
+
+std::string package_for(const std::string& lang) {
+  std::string p = "tesseract-ocr-" + lang;
+  std::replace(p.begin(), p.end(), '_', '-');
+  return p;
+}
+
+bool is_space(char32_t c) { return c == ' ' || c == '\t'; }
+
+// Tidies Tesseract's output: no spaces between two CJK characters (or between a CJK character and
+// CJK punctuation), no trailing blanks, at most one empty line in a row, no leading/trailing blank lines.
+std::string tidy(std::string_view raw) {
+  std::u32string u;
+  for (size_t i = 0; i < raw.size();) u.push_back(text::decode_utf8(raw, i));
+  auto cjkish = [](char32_t c) {
+    return text::is_cjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
+  };
+  std::string out;
+  std::string line;
+  int blank_run = 0;
+  auto flush_line = [&] {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (line.empty()) {
+      ++blank_run;
+    } else {
+      if (!out.empty()) out += blank_run > 0 ? "\n\n" : "\n";
+      out += line;
+      blank_run = 0;
+    }
+    line.clear();
+  };
+  char32_t prev = 0;
+  for (size_t i = 0; i < u.size(); ++i) {
+    char32_t c = u[i];
+    if (c == '\n' || c == '\f') {
+      flush_line();
+      prev = 0;
+      continue;
+    }
+    if (is_space(c)) {
+      size_t j = i;
+      while (j < u.size() && is_space(u[j])) ++j;
+      char32_t next = j < u.size() ? u[j] : 0;
+      if (!(cjkish(prev) && cjkish(next)) && !line.empty()) line += ' ';
+      i = j - 1;
+      continue;
+    }
+    text::append_utf8(c, line);
+    prev = c;
+  }
+  flush_line();
+  return out;
+}
+
+// What Tesseract reads as its CLI would: 1, 8 or 32 bpp without colormap or alpha. Colour stays
+// colour (Tesseract's own thresholding reads a coloured poster better than a gray conversion).
+Result<PixPtr> to_readable(PIX* src) {
+  PixPtr pix(pixClone(src));
+  if (pixGetColormap(pix.get()) != nullptr) pix.reset(pixRemoveColormap(pix.get(), REMOVE_CMAP_BASED_ON_SRC));
+  if (pix != nullptr && pixGetDepth(pix.get()) == 32 && pixGetSpp(pix.get()) == 4) {
+    // Transparent pixels are often black underneath: flatten over white.
+    pix.reset(pixAlphaBlendUniform(pix.get(), 0xffffff00));
+  }
+  if (pix != nullptr) {
+    int d = pixGetDepth(pix.get());
+    if (d != 1 && d != 8 && d != 32) pix.reset(pixConvertTo8(pix.get(), 0));
+  }
+  if (pix == nullptr) return Error{ErrorCode::kCorrupt, "image pixels could not be converted for OCR", {}};
+  return pix;
+}
+
+PixPtr apply_exif_orientation(PixPtr pix, int orientation) {
+  PIX* p = pix.get();
+  PixPtr out;
+  switch (orientation) {
+    case 2: out.reset(pixFlipLR(nullptr, p)); break;
+    case 3: out.reset(pixRotateOrth(p, 2)); break;
+    case 4: out.reset(pixFlipTB(nullptr, p)); break;
+    case 5: out.reset(pixRotateOrth(p, 1)); if (out) out.reset(pixFlipLR(nullptr, out.get())); break;
+    case 6: out.reset(pixRotateOrth(p, 1)); break;
+    case 7: out.reset(pixRotateOrth(p, 1)); if (out) out.reset(pixFlipTB(nullptr, out.get())); break;
+    case 8: out.reset(pixRotateOrth(p, 3)); break;
+    default: return pix;
+  }
+  return out != nullptr ? std::move(out) : std::move(pix);
+}
+
+class TesseractEngine final : public OcrEngine {
+ public:
+  explicit TesseractEngine(std::string languages) : languages_(std::move(languages)) {}
+  ~TesseractEngine() override {
+    if (main_) main_->End();
+    if (osd_) osd_->End();
+  }
+
+  std::string tool() const override { return "tesseract"; }
+  std::string tool_version() const override { return std::string(tesseract::TessBaseAPI::Version()) + " " + languages_; }
+
+  Status load() override {
+    if (main_) return ok_status();
+    if (!load_error_.message.empty()) return load_error_;
+    quiet_leptonica();
+    auto api = std::make_unique<tesseract::TessBaseAPI>();
+    // Tesseract prints notes ("Estimating resolution as ...") to stderr; they mean nothing to a
+    // journalist and would interleave with the progress line.
+    api->SetVariable("debug_file", "/dev/null");
+    if (api->Init(tessdata_dir(), languages_.c_str(), tesseract::OEM_DEFAULT) != 0) {
+      load_error_ = Error{ErrorCode::kUnsupported, "OCR languages '" + languages_ + "' could not be loaded from " +
+                                                       tessdata_dir() + ": install " + packages() +
+                                                       " (scripts/install-deps.sh) or change `dossier config ocr.languages`",
+                          {}};
+      return load_error_;
+    }
+    api->SetPageSegMode(tesseract::PSM_AUTO);
+    main_ = std::move(api);
+    std::error_code ec;
+    if (std::filesystem::exists(std::string(tessdata_dir()) + "/osd.traineddata", ec)) {
+      auto osd = std::make_unique<tesseract::TessBaseAPI>();
+      osd->SetVariable("debug_file", "/dev/null");
+      if (osd->Init(tessdata_dir(), "osd", tesseract::OEM_TESSERACT_ONLY) == 0) {
+        osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+        osd_ = std::move(osd);
+      }
+    }
+    return ok_status();
+  }
+
+  Result<OcrPage> recognize(const OcrPixels& px) override {
+    if (px.data == nullptr || px.width <= 0 || px.height <= 0 || (px.channels != 1 && px.channels != 3 && px.channels != 4))
+      return Error{ErrorCode::kInvalidInput, "no pixels to read", {}};
+    if (static_cast<int64_t>(px.width) * px.height > kMaxPixels) return too_large(px.width, px.height);
+    PixPtr pix(pixCreate(px.width, px.height, 8));
+    if (pix == nullptr) return Error{ErrorCode::kLimit, "out of memory for a page image", {}};
+    pixSetResolution(pix.get(), px.dpi, px.dpi);
+    l_uint32* data = pixGetData(pix.get());
+    int wpl = pixGetWpl(pix.get());
+    for (int y = 0; y < px.height; ++y) {
+      const uint8_t* row = px.data + static_cast<size_t>(y) * px.stride;
+      l_uint32* line = data + static_cast<size_t>(y) * wpl;
+      for (int x = 0; x < px.width; ++x) {
+        const uint8_t* p = row + static_cast<size_t>(x) * px.channels;
+        int v = px.channels == 1 ? p[0] : (p[0] * 299 + p[1] * 587 + p[2] * 114) / 1000;
+        SET_DATA_BYTE(line, x, v);
+      }
+    }
+    return read_pix(pix.get());
+  }
+
+  Result<std::vector<OcrPage>> recognize_image(std::span<const uint8_t> bytes) override {
+    quiet_leptonica();
+    l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+    if (bytes.empty() || pixReadHeaderMem(bytes.data(), bytes.size(), &format, &w, &h, &bps, &spp, &cmap) != 0) {
+      return Error{ErrorCode::kUnsupported, "image format not readable for OCR", {}};
+    }
+    if (static_cast<int64_t>(w) * h > kMaxPixels) return too_large(w, h);
+    std::vector<PixPtr> frames;
+    if (format == IFF_TIFF || format == IFF_TIFF_G3 || format == IFF_TIFF_G4 || format == IFF_TIFF_LZW ||
+        format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS || format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG) {
+      PixaPtr pixa(pixaReadMemMultipageTiff(bytes.data(), bytes.size()));
+      if (pixa != nullptr) {
+        for (int i = 0; i < pixaGetCount(pixa.get()); ++i) frames.emplace_back(pixaGetPix(pixa.get(), i, L_CLONE));
+      }
+    } else {
+      frames.emplace_back(pixReadMem(bytes.data(), bytes.size()));
+    }
+    frames.erase(std::remove(frames.begin(), frames.end(), nullptr), frames.end());
+    if (frames.empty()) return Error{ErrorCode::kCorrupt, "image could not be decoded for OCR", {}};
+    int orientation = jpeg_exif_orientation(bytes);
+    std::vector<OcrPage> pages;
+    for (auto& frame : frames) {
+      int fw = pixGetWidth(frame.get()), fh = pixGetHeight(frame.get());
+      if (static_cast<int64_t>(fw) * fh > kMaxPixels) return too_large(fw, fh);
+      DOSSIER_ASSIGN_OR_RETURN(PixPtr gray, to_readable(frame.get()));
+      frame.reset();
+      gray = apply_exif_orientation(std::move(gray), orientation);
+      DOSSIER_ASSIGN_OR_RETURN(OcrPage page, read_pix(gray.get()));
+      pages.push_back(std::move(page));
+    }
+    return pages;
+  }
+
+ private:
+  static Error too_large(int w, int h) {
+    return Error{ErrorCode::kLimit,
+                 "image of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is too large to OCR", {}};
+  }
+
+  std::string packages() const {
+    std::string out;
+    size_t start = 0;
+    while (start <= languages_.size()) {
+      size_t plus = languages_.find('+', start);
+      std::string lang = languages_.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+      std::error_code ec;
+      if (!lang.empty() && !std::filesystem::exists(std::string(tessdata_dir()) + "/" + lang + ".traineddata", ec)) {
+        if (!out.empty()) out += " ";
+        out += package_for(lang);
+      }
+      if (plus == std::string::npos) break;
+      start = plus + 1;
+    }
+    return out.empty() ? "the tesseract-ocr language packs" : out;
+  }
+
+  Result<OcrPage> read_once(PIX* pix, int rotation) {
+    main_->SetImage(pix);
+    TessText text(main_->GetUTF8Text());
+    OcrPage page;
+    page.rotation = rotation;
+    if (text == nullptr) return Error{ErrorCode::kInternal, "tesseract failed to read the image", {}};
+    page.text = tidy(text.get());
+    page.confidence = page.text.empty() ? -1.0F : static_cast<float>(main_->MeanTextConf());
+    main_->Clear();
+    return page;
+  }
+
+  // Quarter turns OSD says the page needs (clockwise), or -1 when it cannot tell.
+  int osd_quarters(PIX* pix) {
+    if (!osd_) return -1;
+    osd_->SetImage(pix);
+    int deg = 0;
+    float conf = 0;
+    const char* script = nullptr;
+    float script_conf = 0;
+    bool ok = osd_->DetectOrientationScript(&deg, &conf, &script, &script_conf);
+    osd_->Clear();
+    if (!ok || conf < kOsdSure) return -1;
+    return ((360 - deg) % 360) / 90;
+  }
+
+  Result<OcrPage> read_pix(PIX* pix) {
+    DOSSIER_RETURN_IF_ERROR(load());
+    DOSSIER_ASSIGN_OR_RETURN(OcrPage best, read_once(pix, 0));
+    if (best.confidence >= kRetryBelow) return best;
+    auto consider = [&](Result<OcrPage> page) {
+      if (page.has_value() && page->confidence > best.confidence + 5) best = std::move(page).value();
+    };
+    // Retries read luminance: Tesseract's own binarisation of colour loses small coloured text.
+    PixPtr gray;
+    if (pixGetDepth(pix) == 32) {
+      gray.reset(pixConvertRGBToLuminance(pix));
+      if (gray != nullptr) consider(read_once(gray.get(), 0));
+    }
+    PIX* source = gray != nullptr ? gray.get() : pix;
+    if (best.confidence >= kRetryBelow) return best;
+    std::vector<int> turns;
+    int q = osd_quarters(source);
+    if (q > 0) turns.push_back(q);
+    if (q != 2) turns.push_back(2);
+    for (int t : turns) {
+      PixPtr turned(pixRotateOrth(source, t));
+      if (turned != nullptr) consider(read_once(turned.get(), t * 90));
+    }
+    return best;
+  }
+
+  std::string languages_;
+  std::unique_ptr<tesseract::TessBaseAPI> main_;
+  std::unique_ptr<tesseract::TessBaseAPI> osd_;
+  Error load_error_{ErrorCode::kInternal, "", {}};
+};
+
+}  // namespace
+
+Status check_ocr_languages(const std::string& languages) {
+  if (languages.empty() || languages.front() == '+' || languages.back() == '+' ||
+      languages.find("++") != std::string::npos)
+    return Error{ErrorCode::kInvalidInput, "OCR languages look like eng+chi_sim, not '" + languages + "'", {}};
+  for (char c : languages) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '+'))
+      return Error{ErrorCode::kInvalidInput, "OCR languages look like eng+chi_sim, not '" + languages + "'", {}};
+  }
+  std::string missing;
+  size_t start = 0;
+  for (;;) {
+    size_t plus = languages.find('+', start);
+    std::string lang = languages.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    std::error_code ec;
+    if (!std::filesystem::exists(std::string(tessdata_dir()) + "/" + lang + ".traineddata", ec))
+      missing += (missing.empty() ? "" : " ") + package_for(lang);
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  if (!missing.empty()) {
+    return Error{ErrorCode::kUnsupported,
+                 "OCR language model not installed in " + std::string(tessdata_dir()) + ": install " + missing +
+                     ", or choose other languages with `dossier config ocr.languages`",
+                 languages};
+  }
+  return ok_status();
+}
+
+Result<std::unique_ptr<OcrEngine>> make_tesseract_engine(const std::string& languages) {
+  DOSSIER_RETURN_IF_ERROR(check_ocr_languages(languages));
+  return std::unique_ptr<OcrEngine>(std::make_unique<TesseractEngine>(languages));
+}
+
+}  // namespace dossier::extract
