@@ -11,12 +11,14 @@
 #include <mutex>
 
 #include "core/time_util.h"
+#include "extract/mupdf_image.h"
 #include "extract/text_extractor.h"
 
 namespace dossier::extract {
 namespace {
 
 constexpr size_t kMaxValueBytes = 4096;
+constexpr int64_t kMaxOcrPixels = 120'000'000;  // as TesseractEngine's
 
 std::mutex& xmp_mutex() {
   static std::mutex mu;
@@ -180,6 +182,14 @@ Result<Extraction> read_image(const Item& item) {
 // (its metadata and hash matter): the reason is a warning, not a failure.
 void add_ocr_pages(const Item& item, OcrEngine& ocr, Extraction& out) {
   auto pages = ocr.recognize_image(item.bytes);
+  if (!pages.has_value() && pages.error().code != ErrorCode::kLimit) {
+    // Leptonica is strict (a BMP whose header miscounts by two bytes); MuPDF decodes more.
+    auto decoded = decode_image_with_mupdf(item.bytes, kMaxOcrPixels);
+    if (decoded.has_value()) {
+      auto page = ocr.recognize(decoded->pixels());
+      if (page.has_value()) pages = std::vector<OcrPage>{std::move(page).value()};
+    }
+  }
   if (!pages.has_value()) {
     out.warnings.push_back("OCR: " + pages.error().message);
     return;
@@ -237,9 +247,19 @@ Result<Extraction> ImageExtractor::extract(const Item& item, ExtractContext& ctx
   }
   try {
     auto out = read_image(item);
-    if (out.has_value() && ctx.ocr != nullptr && ctx.ocr_mode != OcrMode::kOff)
+    if (ctx.ocr == nullptr || ctx.ocr_mode == OcrMode::kOff)
+      return out;
+    if (out.has_value()) {
       add_ocr_pages(item, *ctx.ocr, *out);
-    return out;
+      return out;
+    }
+    // Exiv2 does not read every format OCR can (PNM, some BMPs): the text still counts.
+    Extraction text_only;
+    add_ocr_pages(item, *ctx.ocr, text_only);
+    if (text_only.pages.empty())
+      return out;
+    text_only.warnings.insert(text_only.warnings.begin(), "metadata not read: " + out.error().message);
+    return text_only;
   } catch (const Exiv2::AnyError& e) {
     if (e.code() == Exiv2::kerMemoryContainsUnknownImageType || e.code() == Exiv2::kerNotAnImage) {
       return Error{ErrorCode::kUnsupported, "unsupported image format", item.name};

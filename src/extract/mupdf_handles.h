@@ -42,8 +42,23 @@ using FzBuffer = FzHandle<fz_buffer, fz_drop_buffer>;
 using FzDocument = FzHandle<fz_document, fz_drop_document>;
 using FzPage = FzHandle<fz_page, fz_drop_page>;
 using FzStextPage = FzHandle<fz_stext_page, fz_drop_stext_page>;
+using FzPixmap = FzHandle<fz_pixmap, fz_drop_pixmap>;
+using FzImage = FzHandle<fz_image, fz_drop_image>;
 using PdfDocument = FzHandle<pdf_document, pdf_drop_document>;
 using PdfObj = FzHandle<pdf_obj, pdf_drop_obj>;
+
+// Runs `f` inside fz_try and returns false if MuPDF threw; the message is fz_caught_message(ctx).
+// REQUIRES: `f` creates no object with a destructor, since a MuPDF error longjmps out of it.
+template <typename F>
+bool mupdf_try(fz_context* ctx, F f) {
+  fz_try(ctx) {
+    f();
+  }
+  fz_catch(ctx) {
+    return false;
+  }
+  return true;
+}
 
 // Takes ownership of `handle` (which may be null), to be dropped through `ctx`.
 template <typename Handle>

@@ -34,19 +34,6 @@ constexpr size_t kMinUsableChars = 10;          // fewer letters than this: the 
 constexpr float kOcrDpi = 300;
 constexpr double kMaxOcrPixels = 100'000'000;   // under TesseractEngine's limit of 120 M
 
-// Runs `f` inside fz_try and returns false if MuPDF threw; the message is fz_caught_message(ctx).
-// REQUIRES: `f` creates no object with a destructor, since a MuPDF error longjmps out of it.
-template <typename F>
-bool mupdf_try(fz_context* ctx, F f) {
-  fz_try(ctx) {
-    f();
-  }
-  fz_catch(ctx) {
-    return false;
-  }
-  return true;
-}
-
 // MuPDF's warnings, collected instead of printed to stderr.
 struct Diagnostics {
   std::vector<std::string> messages;  // not yet moved into Extraction::warnings
@@ -628,7 +615,6 @@ bool usable_text_layer(std::string_view text) {
   return good >= kMinUsableChars && bad * 2 < good;
 }
 
-using FzPixmap = FzHandle<fz_pixmap, fz_drop_pixmap>;
 
 // Renders page `index` in gray at 300 dpi (less for pages so large that 300 dpi would exceed
 // kMaxOcrPixels) and reads it.

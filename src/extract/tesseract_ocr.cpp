@@ -5,7 +5,8 @@
 //  2. recognize as the tesseract CLI does by default (automatic page segmentation, no OSD), so that
 //     the common case, an upright scan, costs what the CLI costs;
 //  3. only when that reading is poor (mean confidence under kRetryBelow), read the luminance of a
-//     colour image (Tesseract's binarisation of colour loses small coloured text), ask orientation
+//     colour image (Tesseract's binarisation of colour loses small coloured text), straighten a
+//     skewed page (up to 15 degrees), ask orientation
 //     detection (the "osd" model) which way the page is turned, and also try it upside down (OSD
 //     cannot judge a line or two and is fooled by colour); keep the reading with the best confidence.
 // Han characters come out of Tesseract separated by spaces; those spaces are removed, since Chinese
@@ -14,6 +15,7 @@
 #include <tesseract/baseapi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -27,6 +29,7 @@ namespace {
 
 constexpr int kRetryBelow = 60;           // mean word confidence under which orientation is checked
 constexpr float kOsdSure = 2.0F;          // OSD orientation confidence we act on
+constexpr float kMaxSkewDegrees = 15.0F;
 constexpr int64_t kMaxPixels = 120'000'000;  // ~ A0 at 300 dpi; larger images are not read
 
 struct PixCloser {
@@ -111,6 +114,29 @@ std::string tidy(std::string_view raw) {
   }
   flush_line();
   return out;
+}
+
+uint32_t le32(const uint8_t* p) {
+  return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+
+// Leptonica refuses an uncompressed BMP whose header counts padding into the image size
+// (biSizeImage) or that has bytes after its pixel rows; the rows themselves are intact, so read
+// a copy with the size corrected and the tail cut. `fixed` holds the copy.
+std::span<const uint8_t> tidy_bmp(std::span<const uint8_t> b, std::vector<uint8_t>& fixed) {
+  if (b.size() < 54 || b[0] != 'B' || b[1] != 'M' || le32(b.data() + 30) != 0) return b;  // BI_RGB only
+  uint32_t offset = le32(b.data() + 10);
+  auto width = static_cast<int32_t>(le32(b.data() + 18));
+  auto height = static_cast<int32_t>(le32(b.data() + 22));
+  uint32_t bpp = b[28] | (b[29] << 8);
+  if (width <= 0 || height == 0 || bpp == 0 || bpp > 32) return b;
+  uint64_t row = ((static_cast<uint64_t>(width) * bpp + 31) / 32) * 4;
+  uint64_t need = offset + row * static_cast<uint64_t>(height < 0 ? -static_cast<int64_t>(height) : height);
+  if (need > b.size() || row * (height < 0 ? -static_cast<int64_t>(height) : height) > UINT32_MAX) return b;
+  fixed.assign(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(need));
+  auto image = static_cast<uint32_t>(need - offset);
+  for (int i = 0; i < 4; ++i) fixed[34 + i] = static_cast<uint8_t>(image >> (8 * i));
+  return fixed;
 }
 
 // What Tesseract reads as its CLI would: 1, 8 or 32 bpp without colormap or alpha. Colour stays
@@ -209,6 +235,8 @@ class TesseractEngine final : public OcrEngine {
 
   Result<std::vector<OcrPage>> recognize_image(std::span<const uint8_t> bytes) override {
     quiet_leptonica();
+    std::vector<uint8_t> fixed_bmp;
+    bytes = tidy_bmp(bytes, fixed_bmp);
     l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
     if (bytes.empty() || pixReadHeaderMem(bytes.data(), bytes.size(), &format, &w, &h, &bps, &spp, &cmap) != 0) {
       return Error{ErrorCode::kUnsupported, "image format not readable for OCR", {}};
@@ -304,6 +332,15 @@ class TesseractEngine final : public OcrEngine {
     }
     PIX* source = gray != nullptr ? gray.get() : pix;
     if (best.confidence >= kRetryBelow) return best;
+    // A page fed in askew (phone photos, hand-placed scans): Tesseract copes with a few degrees,
+    // Leptonica's skew search with up to 15.
+    float angle = 0, conf = 0;
+    PixPtr deskewed(pixDeskewGeneral(source, 0, kMaxSkewDegrees, 0, 0, 0, &angle, &conf));
+    if (deskewed != nullptr && std::abs(angle) >= 1.0F && conf >= 2.0F) {
+      consider(read_once(deskewed.get(), 0));
+      source = deskewed.get();
+      if (best.confidence >= kRetryBelow) return best;
+    }
     std::vector<int> turns;
     int q = osd_quarters(source);
     if (q > 0) turns.push_back(q);
