@@ -2,11 +2,20 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
   using namespace dossier::cli;
+  // Tesseract parallelises inside a page with OpenMP; dossier already runs one page per worker,
+  // and both at once oversubscribe the cores (4x slower on 2 cores). libgomp reads its limit
+  // when it is loaded, before main, so the process starts again with the limit set.
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
+  }
   CLI::App app{"dossier: search, verify and publish leaked documents, offline"};
   app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION);
   app.require_subcommand(1);

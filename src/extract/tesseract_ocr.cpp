@@ -4,11 +4,11 @@
 //  1. decode (Leptonica), honouring the JPEG EXIF orientation; drop alpha over white; 8 bpp gray;
 //  2. recognize as the tesseract CLI does by default (automatic page segmentation, no OSD), so that
 //     the common case, an upright scan, costs what the CLI costs;
-//  3. only when that reading is poor (mean confidence under kRetryBelow), read the luminance of a
-//     colour image (Tesseract's binarisation of colour loses small coloured text), straighten a
-//     skewed page (up to 15 degrees), ask orientation
-//     detection (the "osd" model) which way the page is turned, and also try it upside down (OSD
-//     cannot judge a line or two and is fooled by colour); keep the reading with the best confidence.
+//  3. only when that reading is poor (mean confidence under kRetryBelow), and only on evidence
+//     that it helps: read the luminance of a colour image whose text binarisation lost, straighten
+//     a page skewed by 1 to 15 degrees, turn a page that orientation detection (the "osd" model)
+//     says is turned, or upside down when OSD cannot tell (a line or two of text); keep the
+//     reading with the best confidence.
 // Han characters come out of Tesseract separated by spaces; those spaces are removed, since Chinese
 // is written without them and the index treats a space as a break between characters.
 #include <leptonica/allheaders.h>
@@ -324,14 +324,16 @@ class TesseractEngine final : public OcrEngine {
     auto consider = [&](Result<OcrPage> page) {
       if (page.has_value() && page->confidence > best.confidence + 5) best = std::move(page).value();
     };
-    // Retries read luminance: Tesseract's own binarisation of colour loses small coloured text.
+    // Each retry runs only on evidence that it can help, so that a page in a script the
+    // languages do not cover costs little more than one reading.
+    // Colour that Tesseract's binarisation lost entirely (small coloured text): read luminance.
     PixPtr gray;
-    if (pixGetDepth(pix) == 32) {
+    if (pixGetDepth(pix) == 32 && best.confidence < kRetryBelow / 2) {
       gray.reset(pixConvertRGBToLuminance(pix));
       if (gray != nullptr) consider(read_once(gray.get(), 0));
+      if (best.confidence >= kRetryBelow) return best;
     }
     PIX* source = gray != nullptr ? gray.get() : pix;
-    if (best.confidence >= kRetryBelow) return best;
     // A page fed in askew (phone photos, hand-placed scans): Tesseract copes with a few degrees,
     // Leptonica's skew search with up to 15.
     float angle = 0, conf = 0;
@@ -341,13 +343,12 @@ class TesseractEngine final : public OcrEngine {
       source = deskewed.get();
       if (best.confidence >= kRetryBelow) return best;
     }
-    std::vector<int> turns;
+    // Turned pages: as OSD says; when it cannot say (a line or two), try upside down.
     int q = osd_quarters(source);
-    if (q > 0) turns.push_back(q);
-    if (q != 2) turns.push_back(2);
-    for (int t : turns) {
-      PixPtr turned(pixRotateOrth(source, t));
-      if (turned != nullptr) consider(read_once(turned.get(), t * 90));
+    int turn = q > 0 ? q : q < 0 ? 2 : 0;
+    if (turn != 0) {
+      PixPtr turned(pixRotateOrth(source, turn));
+      if (turned != nullptr) consider(read_once(turned.get(), turn * 90));
     }
     return best;
   }
