@@ -18,6 +18,7 @@ run "$dossier" -p "$project" search '"surveillance cameras" AND type:pdf'
 run "$dossier" -p "$project" search '新疆维吾尔'
 run "$dossier" -p "$project" search 'payments date:[2017-01-01 TO 2017-12-31]'
 run "$dossier" -p "$project" search 'surveil*' --sort newest
+run "$dossier" -p "$project" search 'dormitory AND ocr:true'
 id=$("$dossier" -p "$project" --json search 'Meridian Bank' --limit 1 | sed -n 's/.*"id": "\([0-9a-f]\{64\}\)".*/\1/p' | head -1)
 run "$dossier" -p "$project" show "${id:0:12}"
 run "$dossier" -p "$project" failures

@@ -57,15 +57,15 @@ RunResult* DemoProject::ingest_ = nullptr;
 
 TEST_F(DemoProject, IngestCountsFilesDocumentsAndLocations) {
   json r = ingest_->json();
-  EXPECT_EQ(r["files_seen"], 8);
-  EXPECT_EQ(r["new_documents"], 7);  // copy-of-memo.txt has the same bytes as shipment-memo.txt
-  EXPECT_EQ(r["new_locations"], 8);
+  EXPECT_EQ(r["files_seen"], 10);
+  EXPECT_EQ(r["new_documents"], 9);  // copy-of-memo.txt has the same bytes as shipment-memo.txt
+  EXPECT_EQ(r["new_locations"], 10);
   EXPECT_EQ(r["failures"], 0);
 }
 
 TEST_F(DemoProject, DuplicateContentIsOneHitWithTwoLocations) {
   json r = search("Orchid Trading");
-  EXPECT_EQ(r["total"], 5);
+  EXPECT_EQ(r["total"], 6);  // with the faxed memo, read by OCR
   bool found = false;
   for (const auto& h : r["hits"]) {
     if (h["locations"].size() == 2) {
@@ -117,8 +117,8 @@ TEST_F(DemoProject, MetadataFieldsFilter) {
 }
 
 TEST_F(DemoProject, BooleanOperators) {
-  EXPECT_EQ(search("Orchid -type:pdf")["total"], 4);
-  EXPECT_EQ(search("Orchid NOT type:pdf")["total"], 4);
+  EXPECT_EQ(search("Orchid -type:pdf")["total"], 5);
+  EXPECT_EQ(search("Orchid NOT type:pdf")["total"], 5);
   EXPECT_EQ(search("manifest OR treasurer")["total"], 3);  // memo, minutes, board report
   EXPECT_EQ(search("+Meridian +treasurer")["total"], 1);
   EXPECT_EQ(search("(machinery OR cameras) AND Meridian")["total"], 2);
@@ -164,10 +164,18 @@ TEST_F(DemoProject, ReingestAddsNothing) {
   json r = again.json();
   EXPECT_EQ(r["new_documents"], 0);
   EXPECT_EQ(r["new_locations"], 0);
-  EXPECT_EQ(r["files_unchanged"], 8);
+  EXPECT_EQ(r["files_unchanged"], 10);
   json st = run_dossier({"-p", project_, "--json", "stats"}).json();
-  EXPECT_EQ(st["documents"], 7);
-  EXPECT_EQ(st["locations"], 8);
+  EXPECT_EQ(st["documents"], 9);
+  EXPECT_EQ(st["locations"], 10);
+}
+
+TEST_F(DemoProject, ScansAreReadByOcr) {
+  EXPECT_EQ(titles(search("\"second payment through Meridian Bank\"")), (std::set<std::string>{"faxed-memo.png"}));
+  // Stored upside down: read after turning it.
+  EXPECT_EQ(titles(search("\"installed in every dormitory\" AND ocr:true")),
+            (std::set<std::string>{"photo-upside-down.jpg"}));
+  EXPECT_EQ(search("ocr:true")["total"], 2);
 }
 
 TEST_F(DemoProject, BadQueryIsAUsageError) {
