@@ -43,6 +43,7 @@ seed_patterns() {
     fuzz_extract_smime) echo '*.p7m *.p7s' ;;
     fuzz_extract_tnef) echo '*.tnef *.dat' ;;
     fuzz_sniff) echo '*.pdf *.html *.docx *.jpg *.eml *.zip *.rtf *.doc *.xml *.txt' ;;
+    fuzz_ocr_image) echo '*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.gif *.ppm *.jp2 *.webp' ;;
     fuzz_custody_entry) echo 'entry' ;;
     fuzz_tlog_proof) echo '*.tlog-proof checkpoint' ;;
     *) echo '' ;;

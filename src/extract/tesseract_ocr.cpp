@@ -32,14 +32,6 @@ constexpr float kOsdSure = 2.0F;          // OSD orientation confidence we act o
 constexpr float kMaxSkewDegrees = 15.0F;
 constexpr int64_t kMaxPixels = 120'000'000;  // ~ A0 at 300 dpi; larger images are not read
 
-struct PixCloser {
-  void operator()(PIX* p) const { pixDestroy(&p); }
-};
-using PixPtr = std::unique_ptr<PIX, PixCloser>;
-struct PixaCloser {
-  void operator()(PIXA* p) const { pixaDestroy(&p); }
-};
-using PixaPtr = std::unique_ptr<PIXA, PixaCloser>;
 struct TessTextDeleter {
   void operator()(char* p) const { delete[] p; }
 };
@@ -116,62 +108,6 @@ std::string tidy(std::string_view raw) {
   return out;
 }
 
-uint32_t le32(const uint8_t* p) {
-  return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
-}
-
-// Leptonica refuses an uncompressed BMP whose header counts padding into the image size
-// (biSizeImage) or that has bytes after its pixel rows; the rows themselves are intact, so read
-// a copy with the size corrected and the tail cut. `fixed` holds the copy.
-std::span<const uint8_t> tidy_bmp(std::span<const uint8_t> b, std::vector<uint8_t>& fixed) {
-  if (b.size() < 54 || b[0] != 'B' || b[1] != 'M' || le32(b.data() + 30) != 0) return b;  // BI_RGB only
-  uint32_t offset = le32(b.data() + 10);
-  auto width = static_cast<int32_t>(le32(b.data() + 18));
-  auto height = static_cast<int32_t>(le32(b.data() + 22));
-  uint32_t bpp = b[28] | (b[29] << 8);
-  if (width <= 0 || height == 0 || bpp == 0 || bpp > 32) return b;
-  uint64_t row = ((static_cast<uint64_t>(width) * bpp + 31) / 32) * 4;
-  uint64_t need = offset + row * static_cast<uint64_t>(height < 0 ? -static_cast<int64_t>(height) : height);
-  if (need > b.size() || row * (height < 0 ? -static_cast<int64_t>(height) : height) > UINT32_MAX) return b;
-  fixed.assign(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(need));
-  auto image = static_cast<uint32_t>(need - offset);
-  for (int i = 0; i < 4; ++i) fixed[34 + i] = static_cast<uint8_t>(image >> (8 * i));
-  return fixed;
-}
-
-// What Tesseract reads as its CLI would: 1, 8 or 32 bpp without colormap or alpha. Colour stays
-// colour (Tesseract's own thresholding reads a coloured poster better than a gray conversion).
-Result<PixPtr> to_readable(PIX* src) {
-  PixPtr pix(pixClone(src));
-  if (pixGetColormap(pix.get()) != nullptr) pix.reset(pixRemoveColormap(pix.get(), REMOVE_CMAP_BASED_ON_SRC));
-  if (pix != nullptr && pixGetDepth(pix.get()) == 32 && pixGetSpp(pix.get()) == 4) {
-    // Transparent pixels are often black underneath: flatten over white.
-    pix.reset(pixAlphaBlendUniform(pix.get(), 0xffffff00));
-  }
-  if (pix != nullptr) {
-    int d = pixGetDepth(pix.get());
-    if (d != 1 && d != 8 && d != 32) pix.reset(pixConvertTo8(pix.get(), 0));
-  }
-  if (pix == nullptr) return Error{ErrorCode::kCorrupt, "image pixels could not be converted for OCR", {}};
-  return pix;
-}
-
-PixPtr apply_exif_orientation(PixPtr pix, int orientation) {
-  PIX* p = pix.get();
-  PixPtr out;
-  switch (orientation) {
-    case 2: out.reset(pixFlipLR(nullptr, p)); break;
-    case 3: out.reset(pixRotateOrth(p, 2)); break;
-    case 4: out.reset(pixFlipTB(nullptr, p)); break;
-    case 5: out.reset(pixRotateOrth(p, 1)); if (out) out.reset(pixFlipLR(nullptr, out.get())); break;
-    case 6: out.reset(pixRotateOrth(p, 1)); break;
-    case 7: out.reset(pixRotateOrth(p, 1)); if (out) out.reset(pixFlipTB(nullptr, out.get())); break;
-    case 8: out.reset(pixRotateOrth(p, 3)); break;
-    default: return pix;
-  }
-  return out != nullptr ? std::move(out) : std::move(pix);
-}
-
 class TesseractEngine final : public OcrEngine {
  public:
   explicit TesseractEngine(std::string languages) : languages_(std::move(languages)) {}
@@ -215,7 +151,7 @@ class TesseractEngine final : public OcrEngine {
   Result<OcrPage> recognize(const OcrPixels& px) override {
     if (px.data == nullptr || px.width <= 0 || px.height <= 0 || (px.channels != 1 && px.channels != 3 && px.channels != 4))
       return Error{ErrorCode::kInvalidInput, "no pixels to read", {}};
-    if (static_cast<int64_t>(px.width) * px.height > kMaxPixels) return too_large(px.width, px.height);
+    if (static_cast<int64_t>(px.width) * px.height > kMaxPixels) return ocr_image_too_large(px.width, px.height);
     PixPtr pix(pixCreate(px.width, px.height, 8));
     if (pix == nullptr) return Error{ErrorCode::kLimit, "out of memory for a page image", {}};
     pixSetResolution(pix.get(), px.dpi, px.dpi);
@@ -235,44 +171,17 @@ class TesseractEngine final : public OcrEngine {
 
   Result<std::vector<OcrPage>> recognize_image(std::span<const uint8_t> bytes) override {
     quiet_leptonica();
-    std::vector<uint8_t> fixed_bmp;
-    bytes = tidy_bmp(bytes, fixed_bmp);
-    l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
-    if (bytes.empty() || pixReadHeaderMem(bytes.data(), bytes.size(), &format, &w, &h, &bps, &spp, &cmap) != 0) {
-      return Error{ErrorCode::kUnsupported, "image format not readable for OCR", {}};
-    }
-    if (static_cast<int64_t>(w) * h > kMaxPixels) return too_large(w, h);
-    std::vector<PixPtr> frames;
-    if (format == IFF_TIFF || format == IFF_TIFF_G3 || format == IFF_TIFF_G4 || format == IFF_TIFF_LZW ||
-        format == IFF_TIFF_ZIP || format == IFF_TIFF_PACKBITS || format == IFF_TIFF_RLE || format == IFF_TIFF_JPEG) {
-      PixaPtr pixa(pixaReadMemMultipageTiff(bytes.data(), bytes.size()));
-      if (pixa != nullptr) {
-        for (int i = 0; i < pixaGetCount(pixa.get()); ++i) frames.emplace_back(pixaGetPix(pixa.get(), i, L_CLONE));
-      }
-    } else {
-      frames.emplace_back(pixReadMem(bytes.data(), bytes.size()));
-    }
-    frames.erase(std::remove(frames.begin(), frames.end(), nullptr), frames.end());
-    if (frames.empty()) return Error{ErrorCode::kCorrupt, "image could not be decoded for OCR", {}};
-    int orientation = jpeg_exif_orientation(bytes);
     std::vector<OcrPage> pages;
-    for (auto& frame : frames) {
-      int fw = pixGetWidth(frame.get()), fh = pixGetHeight(frame.get());
-      if (static_cast<int64_t>(fw) * fh > kMaxPixels) return too_large(fw, fh);
-      DOSSIER_ASSIGN_OR_RETURN(PixPtr gray, to_readable(frame.get()));
-      frame.reset();
-      gray = apply_exif_orientation(std::move(gray), orientation);
-      DOSSIER_ASSIGN_OR_RETURN(OcrPage page, read_pix(gray.get()));
+    DOSSIER_RETURN_IF_ERROR(for_each_ocr_frame(bytes, kMaxPixels, [&](Pix* frame) -> Status {
+      DOSSIER_ASSIGN_OR_RETURN(OcrPage page, read_pix(frame));
       pages.push_back(std::move(page));
-    }
+      return ok_status();
+    }));
     return pages;
   }
 
+
  private:
-  static Error too_large(int w, int h) {
-    return Error{ErrorCode::kLimit,
-                 "image of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is too large to OCR", {}};
-  }
 
   std::string packages() const {
     std::string out;
