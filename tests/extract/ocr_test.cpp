@@ -113,6 +113,18 @@ TEST(TesseractEngine, ReadsAPngScan) {
   EXPECT_TRUE(contains(engine().tool_version(), " eng")) << engine().tool_version();
 }
 
+TEST(TesseractEngine, ReadsEveryImageFormatALeakBrings) {
+  testing::Pix pix = testing::scan_of({"Shipment 88 left the port at dawn."});
+  for (int format : {IFF_PNG, IFF_JFIF_JPEG, IFF_TIFF_G4, IFF_TIFF_ZIP, IFF_BMP, IFF_GIF, IFF_WEBP, IFF_PNM}) {
+    std::string bytes = testing::encode(pix.get(), format);
+    ASSERT_FALSE(bytes.empty()) << "Leptonica could not write format " << format;
+    auto pages = engine().recognize_image(as_bytes(bytes));
+    ASSERT_TRUE(pages.has_value()) << "format " << format << ": " << pages.error().to_string();
+    ASSERT_EQ(pages->size(), 1U);
+    EXPECT_TRUE(contains(pages->front().text, "Shipment 88 left the port at dawn.")) << format << ": " << pages->front().text;
+  }
+}
+
 TEST(TesseractEngine, TurnsUpsideDownAndSidewaysPages) {
   testing::Pix pix = testing::scan_of(kMemo);
   for (int q : {2, 1, 3}) {
