@@ -1,5 +1,6 @@
 #include "extract/mupdf_image.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -10,11 +11,21 @@ namespace {
 
 void ignore(void* /*user*/, const char* /*message*/) {}
 
+// MuPDF trusts sizes in image headers (a TIFF that claims a 3.5 GB IFD is allocated as such):
+// refuse any single allocation over the cap, which MuPDF turns into an error.
+constexpr size_t kMaxAllocation = 768u << 20;
+void* capped_malloc(void* /*user*/, size_t size) { return size > kMaxAllocation ? nullptr : std::malloc(size); }
+void* capped_realloc(void* /*user*/, void* old, size_t size) {
+  return size > kMaxAllocation ? nullptr : std::realloc(old, size);
+}
+void capped_free(void* /*user*/, void* p) { std::free(p); }
+fz_alloc_context capped_allocator{nullptr, capped_malloc, capped_realloc, capped_free};
+
 
 }  // namespace
 
 Result<DecodedImage> decode_image_with_mupdf(std::span<const uint8_t> bytes, int64_t max_pixels) {
-  MupdfContext owner(fz_new_context(nullptr, nullptr, 16u << 20));
+  MupdfContext owner(fz_new_context(&capped_allocator, nullptr, 16u << 20));
   if (owner == nullptr) return Error{ErrorCode::kInternal, "MuPDF could not create a context (out of memory)", {}};
   fz_context* ctx = owner.get();
   fz_set_warning_callback(ctx, ignore, nullptr);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "extract/image_extractor.h"
+#include "extract/mupdf_image.h"
 #include "extract/ocr.h"
 #include "extract/ocr_image.h"
 #include "extract/pdf_extractor.h"
@@ -194,6 +195,27 @@ TEST(TesseractEngine, RejectsWhatIsNotAnImage) {
   EXPECT_FALSE(truncated.has_value() && !truncated->empty() && contains(truncated->front().text, "consulate"));
   OcrPixels none;
   EXPECT_FALSE(engine().recognize(none).has_value());
+}
+
+// Found by fuzz_ocr_image: MuPDF allocated what a TIFF directory claimed (3.5 GB). Here a strip
+// table of 800 million entries; the decoder must refuse it, not allocate it.
+TEST(DecodeImageWithMupdf, ATiffClaimingAHugeTableIsRefused) {
+  std::string tiff = std::string("MM\0*\0\0\0\x08", 8) + std::string("\0\x04", 2);
+  auto entry = [](uint16_t tag, uint16_t type, uint32_t count, uint32_t value) {
+    std::string e;
+    for (int s : {8, 0}) e.push_back(static_cast<char>(tag >> s));
+    for (int s : {8, 0}) e.push_back(static_cast<char>(type >> s));
+    for (int s : {24, 16, 8, 0}) e.push_back(static_cast<char>(count >> s));
+    for (int s : {24, 16, 8, 0}) e.push_back(static_cast<char>(value >> s));
+    return e;
+  };
+  tiff += entry(0x0100, 4, 1, 64);           // width
+  tiff += entry(0x0101, 4, 1, 64);           // height
+  tiff += entry(0x0111, 4, 800'000'000, 8);  // StripOffsets: 800 M entries
+  tiff += entry(0x0117, 4, 800'000'000, 8);  // StripByteCounts
+  tiff += std::string(4, '\0');
+  auto decoded = decode_image_with_mupdf(as_bytes(tiff), 1'000'000);
+  EXPECT_FALSE(decoded.has_value());
 }
 
 TEST(ImageExtractorOcr, AddsTheTextAsAnOcrPage) {
