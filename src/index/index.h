@@ -32,12 +32,17 @@ struct IndexDocument {
   std::string mime;
   std::string type;                // family: pdf, html, text, image, ...
   std::string lang;                // ISO 639-1 where known ("en", "zh"), empty if unknown
+  std::vector<std::string> part_langs;  // languages of long parts (lang.h), also lang: terms
   std::vector<std::string> paths;  // every location's full display path
   std::optional<int64_t> date;     // created, else modified; Unix seconds
   uint64_t size = 0;
   bool failed = false;  // extraction failed: indexed by metadata and path only
   std::vector<IndexPage> pages;
 };
+
+// The catalog metadata key under which ingest records the languages of a document's long parts
+// (space-separated ISO 639-1 codes); to_index_document reads it into IndexDocument::part_langs.
+inline constexpr std::string_view kPartLanguagesKey = "dossier:languages";
 
 // Single writer. Not thread-safe. Commits are atomic: a crash loses at most the uncommitted batch.
 class IndexWriter {

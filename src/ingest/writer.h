@@ -107,8 +107,8 @@ class Writer {
   uint64_t batch_bytes_ = 0;
 };
 
-// The index's view of a catalog document.
+// The index's view of a catalog document (its metadata gives the languages of its long parts).
 index::IndexDocument to_index_document(const store::DocumentRecord& doc, const std::vector<store::PageRecord>& pages,
-                                       std::vector<std::string> paths);
+                                       std::vector<std::string> paths, const std::vector<store::MetaRecord>& metadata);
 
 }  // namespace dossier::ingest

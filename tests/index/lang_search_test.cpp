@@ -51,6 +51,12 @@ class LangSearch : public ::testing::Test {
                    "tughulghan. jem'iyetning yüksilishi");
     add("thai", "ภาษาไทยเป็นภาษาที่มีระดับ");
     add("english", "Putin's e-mail was leaked");
+    IndexDocument bilingual;
+    bilingual.id = "bilingual";
+    bilingual.lang = "en";
+    bilingual.part_langs = {"en", "zh"};
+    bilingual.pages.push_back(IndexPage{1, "An English report with a long Chinese appendix."});
+    ASSERT_TRUE(writer_->replace(bilingual));
     ASSERT_TRUE(writer_->commit());
     auto s = Searcher::open(dir_.path());
     ASSERT_TRUE(s) << s.error().to_string();
@@ -204,6 +210,13 @@ TEST_F(LangSearch, UyghurSnippetsHighlightTheWordInItsOwnScript) {
   EXPECT_EQ(highlights("\"ھەممە ئادەم\"", "ug-latn"), (V{"hemme adem"}));
   EXPECT_EQ(highlights("jemiyetning", "ug-latn"), (V{"jem'iyetning"}));
   EXPECT_EQ(highlights("جەمئىيەتنىڭ", "ug-arab"), (V{"جەمئىيەتنىڭ"}));
+}
+
+TEST_F(LangSearch, LanguagesOfLongPartsAreLangFilters) {
+  EXPECT_EQ(q("lang:en"), (V{"bilingual"}));
+  EXPECT_EQ(q("lang:zh"), (V{"bilingual"}));
+  EXPECT_EQ(q("report lang:zh"), (V{"bilingual"}));
+  EXPECT_EQ(q("lang:ug"), V{});
 }
 
 TEST_F(LangSearch, ApostrophesAndOtherScripts) {
