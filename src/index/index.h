@@ -63,6 +63,9 @@ struct SearchOptions {
   uint64_t offset = 0;
   uint64_t limit = 20;  // 0 means every hit (no cap)
   SortOrder sort = SortOrder::kRelevance;
+  // By relevance, re-score the best hits by exact phrase frequency and proximity (rerank.h);
+  // false keeps Xapian's BM25 order (benchmarks compare the two).
+  bool rerank = true;
 };
 
 struct Hit {

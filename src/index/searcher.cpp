@@ -48,8 +48,8 @@ class XapianSearcher : public Searcher {
                                    : static_cast<Xapian::doccount>(options.limit);
       Xapian::doccount offset =
           options.offset > all ? all : static_cast<Xapian::doccount>(options.offset);
-      bool rerank_top = options.sort == SortOrder::kRelevance && wants_rerank(result.highlight) &&
-                        !has_boost(ast);
+      bool rerank_top = options.rerank && options.sort == SortOrder::kRelevance &&
+                        wants_rerank(result.highlight) && !has_boost(ast);
       if (!rerank_top) {
         // checkatleast = every document makes the count exact rather than an estimate.
         Xapian::MSet mset = enquire.get_mset(offset, limit, all);
