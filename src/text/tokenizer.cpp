@@ -50,6 +50,9 @@ bool is_joiner(char32_t c) {
 CharClass classify(char32_t c) {
   if (c < 128)
     return kAscii[c];
+  // Arabic letters, marks and digits, without an ICU lookup (Uyghur text is mostly these).
+  if ((c >= 0x0620 && c <= 0x0669) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5)
+    return CharClass::kWord;
   if (is_cjk(c))
     return CharClass::kCjk;
   switch (u_charType(static_cast<UChar32>(c))) {
@@ -321,9 +324,12 @@ class Tokenizer {
     while (end < s_.size()) {
       size_t next = end;
       char32_t m = decode_utf8(s_, next);
-      if (m < 0x300 || (u_getCombiningClass(static_cast<UChar32>(m)) == 0 &&
-                        !u_hasBinaryProperty(static_cast<UChar32>(m), UCHAR_VARIATION_SELECTOR) &&
-                        !(U_GET_GC_MASK(static_cast<UChar32>(m)) & U_GC_M_MASK))) {
+      // Han ideographs and fullwidth forms (the common next characters) are never marks.
+      if (m < 0x300 || (m >= 0x3400 && m <= 0x9FFF) || (m >= 0xFF00 && m <= 0xFFEF))
+        break;
+      auto u = static_cast<UChar32>(m);
+      if (u_getCombiningClass(u) == 0 && !u_hasBinaryProperty(u, UCHAR_VARIATION_SELECTOR) &&
+          (U_GET_GC_MASK(u) & U_GC_M_MASK) == 0) {
         break;
       }
       end = next;

@@ -128,9 +128,9 @@ bool is_arabic_script(char32_t c) {
 
 bool arabic_nfkc_stable(char32_t c) {
   Kind k = info(c).kind;
-  // Harakat are stable one by one but NFKC may reorder a run of them; ى may compose.
-  return k != Kind::kOther && k != Kind::kAlefMaksura &&
-         !(k == Kind::kDropped && c != 0x0640);
+  // Harakat are stable one by one but NFKC may reorder a run of them. (ى + ◌ٔ does not compose,
+  // and ◌ٔ is not in the set.)
+  return k != Kind::kOther && !(k == Kind::kDropped && c != 0x0640);
 }
 
 void fold_arabic(std::string_view w, std::string& out) {
