@@ -9,6 +9,8 @@
 //            to about 20 MB
 //   uyghur   udhr_uig_arab.xml's text repeated to about 10 MB (Arabic script: transliteration)
 //   thai     udhr_tha.xml's text repeated to about 5 MB (dictionary word break)
+// and, for comparison, the languages of long parts (text::detect_part_languages, CLD2) over
+// zh-laws file by file and over the English sample, which ingest runs next to the tokenizer.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "text/lang.h"
 #include "text/tokenizer.h"
 
 namespace {
@@ -90,6 +93,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<Sample> samples;
+  std::vector<std::string> zh_files;
   {
     std::vector<fs::path> files;
     for (const auto& e : fs::recursive_directory_iterator(corpora / "zh-laws")) {
@@ -98,8 +102,10 @@ int main(int argc, char** argv) {
     }
     std::sort(files.begin(), files.end());
     std::string all;
-    for (const auto& f : files)
-      all += slurp(f) + "\n";
+    for (const auto& f : files) {
+      zh_files.push_back(slurp(f));
+      all += zh_files.back() + "\n";
+    }
     samples.push_back({"zh-laws", std::move(all)});
   }
   fs::path udhr = corpora / "udhr/udhr";
@@ -124,5 +130,28 @@ int main(int argc, char** argv) {
   std::printf("|-----------|----------|-----------|----------|-------------|\n");
   for (const auto& s : samples)
     run(s, runs);
+
+  std::printf("\n| part languages |       MB |    best s |     MB/s |\n");
+  std::printf("|----------------|----------|-----------|----------|\n");
+  for (size_t k = 0; k < 2; ++k) {
+    // zh-laws one document per file; English in documents of 20 KB.
+    std::vector<std::string_view> docs;
+    std::string_view all = samples[k].text;
+    if (k == 0) {
+      docs.assign(zh_files.begin(), zh_files.end());
+    } else {
+      for (size_t at = 0; at < all.size(); at += 20000)
+        docs.push_back(all.substr(at, 20000));
+    }
+    double best = 1e9;
+    for (int r = 0; r < runs; ++r) {
+      auto t0 = Clock::now();
+      for (std::string_view d : docs)
+        (void)dossier::text::detect_part_languages({d});
+      best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    double mb = static_cast<double>(all.size()) / 1e6;
+    std::printf("| %-14s | %8.1f | %9.3f | %8.1f |\n", samples[k].name.c_str(), mb, best, mb / best);
+  }
   return 0;
 }
