@@ -153,20 +153,22 @@ std::set<Span> icu_spans(const std::string& text) {
 
 struct Score {
   size_t gold = 0, system = 0, correct = 0;
-  void add(const std::set<Span>& g, const std::set<Span>& sys) {
-    gold += g.size();
-    system += sys.size();
-    for (const Span& s : sys)
-      correct += g.count(s);
-  }
-  void print(const char* bank, const char* segmenter) const {
-    double p = system ? double(correct) / double(system) : 0;
-    double r = gold ? double(correct) / double(gold) : 0;
-    double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
-    std::printf("| %-14s | %-44s | %7zu | %7zu | %9.3f | %6.3f | %5.3f |\n", bank, segmenter, gold,
-                system, p, r, f);
-  }
 };
+
+void add(Score& score, const std::set<Span>& gold, const std::set<Span>& sys) {
+  score.gold += gold.size();
+  score.system += sys.size();
+  for (const Span& s : sys)
+    score.correct += gold.count(s);
+}
+
+void print(const Score& s, const char* bank, const char* segmenter) {
+  double p = s.system ? double(s.correct) / double(s.system) : 0;
+  double r = s.gold ? double(s.correct) / double(s.gold) : 0;
+  double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
+  std::printf("| %-14s | %-44s | %7zu | %7zu | %9.3f | %6.3f | %5.3f |\n", bank, segmenter, s.gold,
+              s.system, p, r, f);
+}
 
 int evaluate(const char* bank, const fs::path& path, bool uyghur) {
   if (!fs::exists(path)) {
@@ -183,17 +185,16 @@ int evaluate(const char* bank, const fs::path& path, bool uyghur) {
       ++skipped;
       continue;
     }
-    ours.add(gold, tokenizer_spans(s.text));
-    icu.add(gold, icu_spans(s.text));
+    add(ours, gold, tokenizer_spans(s.text));
+    add(icu, gold, icu_spans(s.text));
     if (!uyghur)
       continue;
     for (const Token& t : s.tokens) {
       if (t.punct || t.translit.empty())
         continue;
       std::string a, b;
-      dossier::text::tokenize(t.form, [&](const dossier::text::Token& x) {
-        a += x.alternative ? "" : x.term + " ";
-      });
+      dossier::text::tokenize(
+          t.form, [&](const dossier::text::Token& x) { a += x.alternative ? "" : x.term + " "; });
       dossier::text::tokenize(t.translit, [&](const dossier::text::Token& x) {
         b += x.alternative ? "" : x.term + " ";
       });
@@ -201,16 +202,17 @@ int evaluate(const char* bank, const fs::path& path, bool uyghur) {
       translit_same += a == b;
     }
   }
-  ours.print(bank, uyghur ? "dossier tokenizer" : "dossier tokenizer (one term per Han char)");
-  icu.print(bank, uyghur ? "ICU word break" : "ICU word break (dictionary)");
+  print(ours, bank, uyghur ? "dossier tokenizer" : "dossier tokenizer (one term per Han char)");
+  print(icu, bank, uyghur ? "ICU word break" : "ICU word break (dictionary)");
   if (skipped > 0)
-    std::printf("(%s: %zu of %zu sentences skipped: tokens not found in the text)\n", bank,
-                skipped, sentences.size());
+    std::printf("(%s: %zu of %zu sentences skipped: tokens not found in the text)\n", bank, skipped,
+                sentences.size());
   if (uyghur) {
-    std::printf("\n%s: the tokenizer's ULY transliteration of the Arabic-script form equals the "
-                "treebank's Translit (ë read as é, apostrophes dropped) for %zu of %zu words "
-                "(%.2f%%)\n",
-                bank, translit_same, translit, 100.0 * double(translit_same) / double(translit));
+    std::printf(
+        "\n%s: the tokenizer's ULY transliteration of the Arabic-script form equals the "
+        "treebank's Translit (ë read as é, apostrophes dropped) for %zu of %zu words "
+        "(%.2f%%)\n",
+        bank, translit_same, translit, 100.0 * double(translit_same) / double(translit));
   }
   return 0;
 }
@@ -219,10 +221,12 @@ int evaluate(const char* bank, const fs::path& path, bool uyghur) {
 
 int main(int argc, char** argv) {
   fs::path root = argc > 1 ? fs::path(argv[1]) : fs::path(DOSSIER_SHARED) / "corpora/treebanks";
-  std::printf("| treebank       | segmenter                                    |    gold | "
-              "  found | precision | recall |    F1 |\n");
-  std::printf("|----------------|----------------------------------------------|---------|-----"
-              "----|-----------|--------|-------|\n");
+  std::printf(
+      "| treebank       | segmenter                                    |    gold | "
+      "  found | precision | recall |    F1 |\n");
+  std::printf(
+      "|----------------|----------------------------------------------|---------|-----"
+      "----|-----------|--------|-------|\n");
   if (int rc = evaluate("zh GSDSimp dev", root / "zh/zh_gsdsimp-ud-dev.conllu", false); rc != 0)
     return rc;
   return evaluate("ug UDT dev", root / "ug/ug_udt-ud-dev.conllu", true);

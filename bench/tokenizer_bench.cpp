@@ -151,7 +151,8 @@ int main(int argc, char** argv) {
       best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
     }
     double mb = static_cast<double>(all.size()) / 1e6;
-    std::printf("| %-14s | %8.1f | %9.3f | %8.1f |\n", samples[k].name.c_str(), mb, best, mb / best);
+    std::printf("| %-14s | %8.1f | %9.3f | %8.1f |\n", samples[k].name.c_str(), mb, best,
+                mb / best);
   }
   return 0;
 }

@@ -120,9 +120,9 @@ std::vector<std::string> adjacent_mixed(const std::vector<std::string>& texts) {
             break;
           re += 3;
         }
-        bool has_letter = std::any_of(line.begin() + static_cast<long>(b),
-                                      line.begin() + static_cast<long>(e),
-                                      [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; });
+        bool has_letter =
+            std::any_of(line.begin() + static_cast<long>(b), line.begin() + static_cast<long>(e),
+                        [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; });
         if ((lb < b || re > e) && (has_letter || e - b >= 2))
           found.insert(line.substr(lb, re - lb));
       }
@@ -203,9 +203,7 @@ Row run(const std::string& name, Searcher& s, const std::vector<std::string>& qu
   return row;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int bench(int argc, char** argv) {
   fs::path root = argc > 1 ? fs::path(argv[1]) : fs::path(DOSSIER_SHARED) / "corpora/zh-laws";
   if (!fs::exists(root)) {
     std::fprintf(stderr, "dossier-zh-search-bench: %s does not exist\n", root.c_str());
@@ -263,20 +261,34 @@ int main(int argc, char** argv) {
   run("warm-up", s, zh, Mode::kPage, pages);
 
   std::printf("zh-laws: %zu files, index built in %.1f s (one thread)\n\n", files.size(), index_s);
-  std::printf("| queries                                      |       n | mean ms |  p50 ms |  p90 ms "
-              "|  p99 ms |   max ms | mean hits |\n");
-  std::printf("|----------------------------------------------|---------|---------|---------|------"
-              "---|---------|----------|-----------|\n");
+  std::printf(
+      "| queries                                      |       n | mean ms |  p50 ms |  p90 ms "
+      "|  p99 ms |   max ms | mean hits |\n");
+  std::printf(
+      "|----------------------------------------------|---------|---------|---------|------"
+      "---|---------|----------|-----------|\n");
   print(run("Chinese 2-8 chars, top 20", s, zh, Mode::kPage, pages));
   print(run("Chinese 2-8 chars, top 20 + snippets", s, zh, Mode::kPageAndSnippets, pages));
   print(run("Chinese 2-8 chars, top 20, no re-ranking", s, zh, Mode::kPageNoRerank, pages));
   print(run("Chinese 2-8 chars, every hit", s, zh, Mode::kAll, pages));
   print(run("mixed, Latin/digits touching Han, top 20", s, adjacent, Mode::kPage, pages));
   print(run("mixed, Han AND Latin word, top 20", s, clauses, Mode::kPage, pages));
-  print(run("mixed, Han AND Latin word, top 20 + snippets", s, clauses, Mode::kPageAndSnippets, pages));
+  print(run("mixed, Han AND Latin word, top 20 + snippets", s, clauses, Mode::kPageAndSnippets,
+            pages));
   std::printf("\nexamples: %s | %s | %s | %s\n", zh[0].c_str(), zh[1].c_str(),
-              adjacent.empty() ? "" : adjacent[0].c_str(), clauses.empty() ? "" : clauses[0].c_str());
+              adjacent.empty() ? "" : adjacent[0].c_str(),
+              clauses.empty() ? "" : clauses[0].c_str());
   std::error_code ec;
   fs::remove_all(dir, ec);
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dossier-zh-search-bench: %s\n", e.what());
+    return 2;
+  }
 }

@@ -38,7 +38,8 @@ PositionTable load_positions(const Xapian::Database& db,
                              const std::vector<Candidate>& top) {
   std::vector<size_t> order(top.size());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return top[a].did < top[b].did; });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return top[a].did < top[b].did; });
   PositionTable table;
   for (const auto& item : items) {
     for (const std::string& term : item) {
@@ -62,6 +63,7 @@ PositionTable load_positions(const Xapian::Database& db,
 
 // Start positions of `item` in candidate `k`: each term within 1 + slack positions after the one
 // before it.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): candidate index, then the slack
 Positions occurrences(const std::vector<std::string>& item, const PositionTable& table, size_t k,
                       Xapian::termpos slack) {
   Positions out;
@@ -104,7 +106,7 @@ double proximity(const std::vector<Positions>& occ, const std::vector<size_t>& l
     if (in_window[item]++ == 0)
       ++covered;
     while (covered == present) {
-      double span = static_cast<double>(start + lengths[item] - all[lo].first);
+      auto span = static_cast<double>(start + lengths[item] - all[lo].first);
       best = std::min(best, span);
       if (--in_window[all[lo].second] == 0)
         --covered;
@@ -139,7 +141,7 @@ void rerank(const Xapian::Database& db, const HighlightSpec& spec, std::vector<C
     lengths.push_back(item.size());
   }
   for (size_t k = 0; k < top.size(); ++k) {
-    double len = static_cast<double>(db.get_doclength(top[k].did));
+    auto len = static_cast<double>(db.get_doclength(top[k].did));
     double norm = kK1 * (1 - kB + kB * len / avlen);
     std::vector<Positions> occ(items.size());
     double score = 0;

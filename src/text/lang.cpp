@@ -167,7 +167,8 @@ std::vector<Run> language_runs(const std::string& text) {
   }
   std::vector<Run> merged;
   for (Run& r : runs) {
-    if (r.code == "uz" && looks_uyghur_latin(std::string_view(text).substr(r.begin, r.end - r.begin)))
+    if (r.code == "uz" &&
+        looks_uyghur_latin(std::string_view(text).substr(r.begin, r.end - r.begin)))
       r.code = "ug";
     add_to_runs(merged, r.code, r.begin, r.end, r.chars);
   }

@@ -295,8 +295,8 @@ class Tokenizer {
   void complex_run(size_t start, size_t end) {
     icu::BreakIterator* bi = word_breaker();
     UErrorCode status = U_ZERO_ERROR;
-    UTextPtr ut(utext_openUTF8(nullptr, s_.data() + start, static_cast<int64_t>(end - start),
-                               &status));
+    UTextPtr ut(
+        utext_openUTF8(nullptr, s_.data() + start, static_cast<int64_t>(end - start), &status));
     if (bi != nullptr && U_SUCCESS(status))
       bi->setText(ut.get(), status);
     if (bi == nullptr || U_FAILURE(status)) {

@@ -4,9 +4,9 @@
 //   A '.' between two letters or digits joins ("u.s", "3.14", "example.com"), as does a ',' between
 //   digits ("1,000"). Hyphens split ("e-mail" → e, mail) at consecutive positions, so the phrase
 //   "e-mail" still matches.
-// - An apostrophe between two letters (' ’ ‘ ʼ ＇) keeps the word whole: its term is the word without
-//   apostrophes ("putin's" → putins, "jem'iyet" → jemiyet), and each part (putin, s) is an
-//   alternative term at the SAME position, so "putin" still finds "Putin's".
+// - An apostrophe between two letters (' ’ ‘ ʼ ＇) keeps the word whole: its term is the
+//   word without apostrophes ("putin's" → putins, "jem'iyet" → jemiyet), and each part
+//   (putin, s) is an alternative term at the SAME position, so "putin" still finds "Putin's".
 // - Han ideographs, Hiragana and Katakana are one term per character at consecutive positions, so a
 //   phrase of the characters matches exactly that sequence. One line break between two of them
 //   keeps them adjacent (PDF text wraps mid-sentence); spaces or a blank line do not.

@@ -42,37 +42,37 @@ constexpr Info letter(const char* latin) {
 constexpr std::array<Info, 256> make_table() {
   std::array<Info, 256> t{};
   auto set = [&](char32_t c, Info info) { t[c - 0x0600] = info; };
-  set(0x0627, letter("a"));   // ا
-  set(0x06D5, letter("e"));   // ە
-  set(0x0628, letter("b"));   // ب
-  set(0x067E, letter("p"));   // پ
-  set(0x062A, letter("t"));   // ت
-  set(0x062C, letter("j"));   // ج
-  set(0x0686, letter("ch"));  // چ
-  set(0x062E, letter("x"));   // خ
-  set(0x062F, letter("d"));   // د
-  set(0x0631, letter("r"));   // ر
-  set(0x0632, letter("z"));   // ز
-  set(0x0698, letter("zh"));  // ژ
-  set(0x0633, letter("s"));   // س
-  set(0x0634, letter("sh"));  // ش
-  set(0x063A, letter("gh"));  // غ
-  set(0x0641, letter("f"));   // ف
-  set(0x0642, letter("q"));   // ق
-  set(0x0643, letter("k"));   // ك
-  set(0x06AF, letter("g"));   // گ
-  set(0x06AD, letter("ng"));  // ڭ
-  set(0x0644, letter("l"));   // ل
-  set(0x0645, letter("m"));   // م
-  set(0x0646, letter("n"));   // ن
-  set(0x06BE, letter("h"));   // ھ
-  set(0x0648, letter("o"));   // و
-  set(0x06C7, letter("u"));   // ۇ
-  set(0x06C6, letter("\xC3\xB6"));  // ۆ ö
-  set(0x06C8, letter("\xC3\xBC"));  // ۈ ü
-  set(0x06CB, letter("w"));           // ۋ
-  set(0x06D0, letter("\xC3\xA9"));  // ې é
-  set(0x064A, letter("y"));           // ي
+  set(0x0627, letter("a"));                         // ا
+  set(0x06D5, letter("e"));                         // ە
+  set(0x0628, letter("b"));                         // ب
+  set(0x067E, letter("p"));                         // پ
+  set(0x062A, letter("t"));                         // ت
+  set(0x062C, letter("j"));                         // ج
+  set(0x0686, letter("ch"));                        // چ
+  set(0x062E, letter("x"));                         // خ
+  set(0x062F, letter("d"));                         // د
+  set(0x0631, letter("r"));                         // ر
+  set(0x0632, letter("z"));                         // ز
+  set(0x0698, letter("zh"));                        // ژ
+  set(0x0633, letter("s"));                         // س
+  set(0x0634, letter("sh"));                        // ش
+  set(0x063A, letter("gh"));                        // غ
+  set(0x0641, letter("f"));                         // ف
+  set(0x0642, letter("q"));                         // ق
+  set(0x0643, letter("k"));                         // ك
+  set(0x06AF, letter("g"));                         // گ
+  set(0x06AD, letter("ng"));                        // ڭ
+  set(0x0644, letter("l"));                         // ل
+  set(0x0645, letter("m"));                         // م
+  set(0x0646, letter("n"));                         // ن
+  set(0x06BE, letter("h"));                         // ھ
+  set(0x0648, letter("o"));                         // و
+  set(0x06C7, letter("u"));                         // ۇ
+  set(0x06C6, letter("\xC3\xB6"));                  // ۆ ö
+  set(0x06C8, letter("\xC3\xBC"));                  // ۈ ü
+  set(0x06CB, letter("w"));                         // ۋ
+  set(0x06D0, letter("\xC3\xA9"));                  // ې é
+  set(0x064A, letter("y"));                         // ي
   set(0x0649, Info{Kind::kAlefMaksura, 1, {'i'}});  // ى
   set(kHamzaCarrier, Info{Kind::kHamza, 0, {}});
   set(0x0647, Info{Kind::kHeh, 0, {}});
@@ -115,7 +115,8 @@ bool needs_separator(const std::string& out, char next) {
   if (out.empty())
     return false;
   char last = out.back();
-  return (last == 'n' && next == 'g') || ((last == 's' || last == 'z' || last == 'g') && next == 'h');
+  return (last == 'n' && next == 'g') ||
+         ((last == 's' || last == 'z' || last == 'g') && next == 'h');
 }
 
 }  // namespace

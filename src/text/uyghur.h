@@ -1,6 +1,6 @@
-// Arabic-script folding and the Uyghur Arabic-script (UEY) → Latin-script (ULY) transliteration that
-// lets a Latin query find Arabic-script Uyghur and the reverse. The table and every rule are in
-// docs/uyghur.md; tests/text/uyghur_test.cpp pins them.
+// Arabic-script folding and the Uyghur Arabic-script (UEY) → Latin-script (ULY) transliteration
+// that lets a Latin query find Arabic-script Uyghur and the reverse. The table and every rule are
+// in docs/uyghur.md; tests/text/uyghur_test.cpp pins them.
 #pragma once
 
 #include <string>
@@ -27,9 +27,9 @@ void fold_arabic(std::string_view nfkc_word, std::string& out);
 // The ULY spelling of a word folded by fold_arabic, lowercase, with an apostrophe where ULY writes
 // one: for an internal hamza (جەمئىيەت → jem'iyet) and between letters that would otherwise read as
 // a digraph (ن + گ → n'g, س + ھ → s'h). A word-initial hamza carrier is dropped (ئۇيغۇر → uyghur).
-// The look-alikes ه (U+0647) and ی (U+06CC) are read as the Uyghur letter they look like: at the end
-// of a word ە (e) and ى (i), elsewhere ھ (h) and ي (y). Returns false, leaving `out` unspecified,
-// when the word holds a letter outside the Uyghur alphabet (ع ح ص ة …). Thread-safe.
+// The look-alikes ه (U+0647) and ی (U+06CC) are read as the Uyghur letter they look like: at the
+// end of a word ە (e) and ى (i), elsewhere ھ (h) and ي (y). Returns false, leaving `out`
+// unspecified, when the word holds a letter outside the Uyghur alphabet (ع ح ص ة …). Thread-safe.
 bool uyghur_to_latin(std::string_view folded_word, std::string& out);
 
 }  // namespace dossier::text

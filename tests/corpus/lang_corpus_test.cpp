@@ -142,7 +142,8 @@ class Terms {
     for (size_t i = 1; i <= a.size(); ++i) {
       cur[0] = i;
       for (size_t j = 1; j <= b.size(); ++j)
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        cur[j] =
+            std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       std::swap(prev, cur);
     }
     return prev[b.size()];
@@ -161,7 +162,8 @@ class ZhLawsExactness : public ::testing::Test {
     dir_ = new TempDir();
     project_ = (dir_->path() / "p").string();
     ASSERT_EQ(run_dossier({"-p", project_, "init"}).exit_code, 0);
-    RunResult r = run_dossier({"-p", project_, "--json", "ingest", (kCorpora / "zh-laws").string()});
+    RunResult r =
+        run_dossier({"-p", project_, "--json", "ingest", (kCorpora / "zh-laws").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -225,14 +227,16 @@ TEST_F(ZhLawsExactness, RandomChineseStringsHitExactlyTheFilesGrepFinds) {
     }
     auto t0 = std::chrono::steady_clock::now();
     std::set<std::string> got = hit_paths(search(project_, s));
-    ms_total += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    ms_total +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     hits_total += got.size();
     for (const auto& g : got) {
       if (expected.count(g) != 0) {
         ++true_pos;
       } else if (by_name.count(g) != 0) {
         ++name_hits;
-        std::printf("  %s hit %s by its file name (the title), not its text\n", s.c_str(), g.c_str());
+        std::printf("  %s hit %s by its file name (the title), not its text\n", s.c_str(),
+                    g.c_str());
       } else {
         ++false_pos;
         ADD_FAILURE() << s << " hit " << g << ", which does not contain it";
@@ -247,16 +251,17 @@ TEST_F(ZhLawsExactness, RandomChineseStringsHitExactlyTheFilesGrepFinds) {
     for (const auto& e : by_name)
       EXPECT_EQ(got.count(e), 1u) << s << " is in the title of " << e;
   }
-  double precision = true_pos + false_pos == 0 ? 1 : double(true_pos) / double(true_pos + false_pos);
+  double precision =
+      true_pos + false_pos == 0 ? 1 : double(true_pos) / double(true_pos + false_pos);
   double recall = true_pos + false_neg == 0 ? 1 : double(true_pos) / double(true_pos + false_neg);
   double grep_precision = double(true_pos) / double(true_pos + false_pos + name_hits);
-  std::printf("zh-laws exactness: %zu strings of 2-8 characters, %zu files, %zu files expected by "
-              "grep -rlF, %zu found: precision %.4f, recall %.4f (%zu false hits, %zu misses); "
-              "%zu more hits by file name (title), which grep does not read: precision against "
-              "grep alone %.5f; %.0f ms per search through the CLI (--limit 0, with snippets)\n",
-              asked.size(), files.size(), true_pos + false_neg, hits_total, precision, recall,
-              false_pos, false_neg, name_hits, grep_precision,
-              ms_total / static_cast<double>(asked.size()));
+  std::printf(
+      "zh-laws exactness: %zu strings of 2-8 characters, %zu files, %zu files expected by "
+      "grep -rlF, %zu found: precision %.4f, recall %.4f (%zu false hits, %zu misses); "
+      "%zu more hits by file name (title), which grep does not read: precision against "
+      "grep alone %.5f; %.0f ms per search through the CLI (--limit 0, with snippets)\n",
+      asked.size(), files.size(), true_pos + false_neg, hits_total, precision, recall, false_pos,
+      false_neg, name_hits, grep_precision, ms_total / static_cast<double>(asked.size()));
   EXPECT_EQ(precision, 1.0);
   EXPECT_EQ(recall, 1.0);
 }
@@ -377,11 +382,12 @@ TEST_F(Udhr, TraditionalAndSimplifiedArticlesFindEachOther) {
       EXPECT_GT(here * 2, rs.size()) << from << " article " << n;
       articles_found += here * 2 > rs.size();
     }
-    std::printf("%s -> %s: %zu of %zu articles (preamble included) found by most of their runs; "
-                "%zu of %zu runs (%.1f%%) find the counterpart article; of the %zu misses, %zu "
-                "are search failures, the others are not in the other version\n",
-                from, to, articles_found, texts()[from].size(), found, runs,
-                100.0 * double(found) / double(runs), misses.size(), unexplained);
+    std::printf(
+        "%s -> %s: %zu of %zu articles (preamble included) found by most of their runs; "
+        "%zu of %zu runs (%.1f%%) find the counterpart article; of the %zu misses, %zu "
+        "are search failures, the others are not in the other version\n",
+        from, to, articles_found, texts()[from].size(), found, runs,
+        100.0 * double(found) / double(runs), misses.size(), unexplained);
     for (const auto& m : misses)
       std::printf("  miss %s\n", m.c_str());
     EXPECT_GE(double(found) / double(runs), 0.9) << from;
@@ -461,7 +467,8 @@ TEST_F(Udhr, UyghurWordsAndPhrasesFindTheOtherScript) {
       bool there = target.has_phrase(terms);
       rate.unexplained += there;
       EXPECT_FALSE(there) << q << " is in " << name(to, n) << " but the search missed it";
-      std::string near = terms.size() == 1 ? " (nearest there: " + target.nearest(terms[0]) + ")" : "";
+      std::string near =
+          terms.size() == 1 ? " (nearest there: " + target.nearest(terms[0]) + ")" : "";
       rate.misses.push_back(std::to_string(n) + ": " + q + near);
     };
     for (const auto& [w, arts] : word_articles) {
@@ -484,12 +491,12 @@ TEST_F(Udhr, UyghurWordsAndPhrasesFindTheOtherScript) {
         miss(phrases, bigrams[k].first, bigrams[k].second);
       }
     }
-    std::printf("%s -> %s: words %zu of %zu (%.1f%%) find the article in the other script "
-                "(%zu distinct words); phrases %zu of %zu (%.1f%%); search failures among the "
-                "misses: %zu words, %zu phrases (the other misses are not in the other version)\n",
-                from, to, words.found, words.asked, words.percent(), word_articles.size(),
-                phrases.found, phrases.asked, phrases.percent(), words.unexplained,
-                phrases.unexplained);
+    std::printf(
+        "%s -> %s: words %zu of %zu (%.1f%%) find the article in the other script "
+        "(%zu distinct words); phrases %zu of %zu (%.1f%%); search failures among the "
+        "misses: %zu words, %zu phrases (the other misses are not in the other version)\n",
+        from, to, words.found, words.asked, words.percent(), word_articles.size(), phrases.found,
+        phrases.asked, phrases.percent(), words.unexplained, phrases.unexplained);
     for (const auto& m : words.misses)
       std::printf("  word miss %s\n", m.c_str());
     for (const auto& m : phrases.misses)

@@ -45,10 +45,12 @@ class LangProject : public ::testing::Test {
     write("bilingual.txt", kEnglish + "\n\n" + kChinese + "\n\n" + kEnglish);
     write("english.txt", kEnglish);
     write("hant.txt", "新疆維吾爾自治區人民政府關於預算的報告。" + kChinese);
-    write("ug-arab.txt", "ھەممە ئادەم زاتىدىنلا ئەركىن، ئىززەت-ھۆرمەت ۋە ھوقۇقتا باپباراۋەر "
-                         "بولۇپ تۇغۇلغان. جەمئىيەتنىڭ يۈكسىلىشى\n");
-    write("ug-latn.txt", "hemme adem zatidinla erkin, izzet-hörmet we hoquqta babbarawer bolup "
-                         "tughulghan. jem'iyetning yüksilishi\n");
+    write("ug-arab.txt",
+          "ھەممە ئادەم زاتىدىنلا ئەركىن، ئىززەت-ھۆرمەت ۋە ھوقۇقتا باپباراۋەر "
+          "بولۇپ تۇغۇلغان. جەمئىيەتنىڭ يۈكسىلىشى\n");
+    write("ug-latn.txt",
+          "hemme adem zatidinla erkin, izzet-hörmet we hoquqta babbarawer bolup "
+          "tughulghan. jem'iyetning yüksilishi\n");
     write("thai.txt", "ภาษาไทยเป็นภาษาที่มีระดับ\n");
     ASSERT_EQ(run_dossier({"-p", project_, "init"}).exit_code, 0);
     RunResult r = run_dossier({"-p", project_, "--json", "ingest", in.string()});
@@ -110,7 +112,8 @@ TEST_F(LangProject, TraditionalAndSimplifiedBothWaysWithTheOriginalHighlighted) 
 }
 
 TEST_F(LangProject, UyghurAcrossScripts) {
-  for (const char* q : {"jem'iyetning", "جەمئىيەتنىڭ", "\"bolup tughulghan\"", "\"بولۇپ تۇغۇلغان\""})
+  for (const char* q :
+       {"jem'iyetning", "جەمئىيەتنىڭ", "\"bolup tughulghan\"", "\"بولۇپ تۇغۇلغان\""})
     EXPECT_EQ(names(search(q)), (S{"ug-arab.txt", "ug-latn.txt"})) << q;
   json r = search("tughulghan");
   EXPECT_NE(snippet_of(r, "ug-arab.txt").find("<mark>تۇغۇلغان</mark>"), std::string::npos)

@@ -45,10 +45,12 @@ class LangSearch : public ::testing::Test {
     add("far", "人民法院。" + kFiller + "依法判决。" + kFiller);
     add("close", kFiller + "人民法院依法判决。" + kFiller + "。。。。。");
     // Uyghur in both scripts (UDHR article 1, first words).
-    add("ug-arab", "ھەممە ئادەم زاتىدىنلا ئەركىن، ئىززەت-ھۆرمەت ۋە ھوقۇقتا باپباراۋەر بولۇپ "
-                   "تۇغۇلغان. جەمئىيەتنىڭ يۈكسىلىشى");
-    add("ug-latn", "hemme adem zatidinla erkin, izzet-hörmet we hoquqta babbarawer bolup "
-                   "tughulghan. jem'iyetning yüksilishi");
+    add("ug-arab",
+        "ھەممە ئادەم زاتىدىنلا ئەركىن، ئىززەت-ھۆرمەت ۋە ھوقۇقتا باپباراۋەر بولۇپ "
+        "تۇغۇلغان. جەمئىيەتنىڭ يۈكسىلىشى");
+    add("ug-latn",
+        "hemme adem zatidinla erkin, izzet-hörmet we hoquqta babbarawer bolup "
+        "tughulghan. jem'iyetning yüksilishi");
     add("thai", "ภาษาไทยเป็นภาษาที่มีระดับ");
     add("english", "Putin's e-mail was leaked");
     IndexDocument bilingual;

@@ -48,9 +48,8 @@ TEST(Lang, UdhrTranslations) {
     const char* file;
     const char* code;
   } cases[] = {{"udhr_uig_arab.xml", "ug"}, {"udhr_uig_latn.xml", "ug"}, {"udhr_rus.xml", "ru"},
-               {"udhr_arb.xml", "ar"},
-               {"udhr_jpn.xml", "ja"},      {"udhr_fra.xml", "fr"}, {"udhr_cmn_hans.xml", "zh"},
-               {"udhr_cmn_hant.xml", "zh"}};
+               {"udhr_arb.xml", "ar"},      {"udhr_jpn.xml", "ja"},      {"udhr_fra.xml", "fr"},
+               {"udhr_cmn_hans.xml", "zh"}, {"udhr_cmn_hant.xml", "zh"}};
   for (const Case& c : cases) {
     std::ifstream in(dir / c.file);
     std::stringstream ss;
