@@ -40,10 +40,6 @@ struct IndexDocument {
   std::vector<IndexPage> pages;
 };
 
-// The catalog metadata key under which ingest records the languages of a document's long parts
-// (space-separated ISO 639-1 codes); to_index_document reads it into IndexDocument::part_langs.
-inline constexpr std::string_view kPartLanguagesKey = "dossier:languages";
-
 // Single writer. Not thread-safe. Commits are atomic: a crash loses at most the uncommitted batch.
 class IndexWriter {
  public:

@@ -222,7 +222,7 @@ class Worker {
     for (const auto& p : x.pages) texts.emplace_back(p.text);
     std::string langs;
     for (const auto& l : text::detect_part_languages(texts)) langs += (langs.empty() ? "" : " ") + l;
-    if (!langs.empty()) item.metadata.push_back({std::string(index::kPartLanguagesKey), std::move(langs)});
+    if (!langs.empty()) item.metadata.push_back({std::string(kPartLanguagesKey), std::move(langs)});
     item.pages.reserve(x.pages.size());
     for (auto& p : x.pages) {
       item.pages.push_back({p.number, std::move(p.text), p.source == extract::TextSource::kOcr, p.ocr_confidence});

@@ -28,7 +28,7 @@ index::IndexDocument to_index_document(const store::DocumentRecord& doc, const s
   out.pages.reserve(pages.size());
   for (const auto& p : pages) out.pages.push_back({p.number, p.text});
   for (const auto& m : metadata) {
-    if (m.key != index::kPartLanguagesKey) continue;
+    if (m.key != kPartLanguagesKey) continue;
     for (size_t at = 0; at < m.value.size();) {
       size_t space = std::min(m.value.find(' ', at), m.value.size());
       if (space > at) out.part_langs.push_back(m.value.substr(at, space - at));

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -106,6 +107,10 @@ class Writer {
   uint32_t batch_docs_ = 0;
   uint64_t batch_bytes_ = 0;
 };
+
+// The catalog metadata key under which ingest records the languages of a document's long parts
+// (space-separated ISO 639-1 codes, text/lang.h); to_index_document reads it back.
+inline constexpr std::string_view kPartLanguagesKey = "dossier:languages";
 
 // The index's view of a catalog document (its metadata gives the languages of its long parts).
 index::IndexDocument to_index_document(const store::DocumentRecord& doc, const std::vector<store::PageRecord>& pages,
