@@ -32,6 +32,7 @@ struct IndexDocument {
   std::string mime;
   std::string type;                // family: pdf, html, text, image, ...
   std::string lang;                // ISO 639-1 where known ("en", "zh"), empty if unknown
+  std::vector<std::string> part_langs;  // languages of long parts (lang.h), also lang: terms
   std::vector<std::string> paths;  // every location's full display path
   std::optional<int64_t> date;     // created, else modified; Unix seconds
   uint64_t size = 0;
@@ -60,6 +61,9 @@ struct SearchOptions {
   uint64_t offset = 0;
   uint64_t limit = 20;  // 0 means every hit (no cap)
   SortOrder sort = SortOrder::kRelevance;
+  // By relevance, re-score the best hits by exact phrase frequency and proximity (rerank.h);
+  // false keeps Xapian's BM25 order (benchmarks compare the two).
+  bool rerank = true;
 };
 
 struct Hit {

@@ -72,6 +72,9 @@ Xapian::Document build(const IndexDocument& d) {
   add_if(schema::kLangPrefix, d.lang);
   if (size_t dash = d.lang.find('-'); dash != std::string::npos)
     add_if(schema::kLangPrefix, d.lang.substr(0, dash));  // zh-Hant is also zh
+  // A mostly-English document with a long Chinese part is found by lang:zh as well.
+  for (const std::string& lang : d.part_langs)
+    add_if(schema::kLangPrefix, lang);
   doc.add_boolean_term(std::string(schema::kFailedPrefix) + (d.failed ? "failed" : "ok"));
   doc.add_boolean_term(std::string(schema::kOcrPrefix) + (d.ocr ? "yes" : "no"));
   if (d.ocr_confidence)

@@ -136,6 +136,8 @@ QueryNode text_node(std::string_view text, const std::string& prefix, bool wildc
   uint32_t first = 0, last = 0;
   size_t last_end = 0;
   text::tokenize(text, [&](const text::Token& t) {
+    if (t.alternative)
+      return;  // the index has it at the same position as the term a query uses
     if (node.terms.empty())
       first = t.position;
     last = t.position;
@@ -201,7 +203,8 @@ std::optional<QueryNode> value_node(std::string_view field, std::string_view val
                          : field == "to"   ? schema::kToPrefix
                                            : schema::kApplicationPrefix;
     text::tokenize(value, [&](const text::Token& t) {
-      node.terms.push_back(schema::boolean_term(prefix, t.term));
+      if (!t.alternative)
+        node.terms.push_back(schema::boolean_term(prefix, t.term));
     });
     if (node.terms.empty()) {
       error = std::string(field) + ": needs a name or address, e.g. " + std::string(field) +

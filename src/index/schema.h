@@ -30,8 +30,11 @@ inline constexpr unsigned kOcrConfidenceSlot = 3;  // sortable_serialise(lowest 
 
 // Bumped whenever the tokenizer, the folding or this schema changes which terms a document gets;
 // stored as the database metadata kSchemaKey. A mismatched index must be rebuilt.
+// 1: first release. 2: apostrophe words joined (parts at the same position), Arabic-script Uyghur
+// indexed under its Latin transliteration too, Thai/Lao/Khmer/Myanmar split into words, a lang term
+// for each language of a long part.
 inline constexpr const char* kSchemaKey = "dossier.schema";
-inline constexpr const char* kSchemaVersion = "1";
+inline constexpr const char* kSchemaVersion = "2";
 
 inline constexpr uint32_t kPageGap = 100;  // positions between pages (and before the title)
 

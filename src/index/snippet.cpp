@@ -23,24 +23,58 @@ struct Tok {
   size_t begin, end;
 };
 
+// The terms of a text grouped by position: the term a query uses, then its alternatives (an
+// apostrophe word's parts, an Arabic word's own spelling next to its ULY transliteration).
+class Positions {
+ public:
+  explicit Positions(std::string_view text) {
+    text::tokenize(text, [&](const text::Token& t) {
+      if (!t.alternative || starts_.empty())
+        starts_.push_back(toks_.size());
+      toks_.push_back({t.term, t.begin, t.end});
+    });
+    starts_.push_back(toks_.size());
+  }
+  size_t size() const { return starts_.size() - 1; }
+  // The token at position `k` whose term is `term`, or nullptr.
+  const Tok* find(size_t k, const std::string& term) const {
+    for (size_t i = starts_[k]; i < starts_[k + 1]; ++i) {
+      if (toks_[i].term == term)
+        return &toks_[i];
+    }
+    return nullptr;
+  }
+  const Tok* find_prefix(size_t k, const std::string& prefix) const {
+    for (size_t i = starts_[k]; i < starts_[k + 1]; ++i) {
+      if (toks_[i].term.compare(0, prefix.size(), prefix) == 0)
+        return &toks_[i];
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<Tok> toks_;
+  std::vector<size_t> starts_;  // index in toks_ of each position's first term, then the end
+};
+
 std::vector<Span> find_matches(const HighlightSpec& spec, std::string_view text) {
-  std::vector<Tok> toks;
-  text::tokenize(text, [&](const text::Token& t) { toks.push_back({t.term, t.begin, t.end}); });
+  Positions pos(text);
   std::vector<Span> out;
-  for (size_t k = 0; k < toks.size() && out.size() < kMaxMatchesPerPage; ++k) {
+  for (size_t k = 0; k < pos.size() && out.size() < kMaxMatchesPerPage; ++k) {
     for (size_t p = 0; p < spec.phrases.size(); ++p) {
       const auto& ph = spec.phrases[p];
-      if (ph.empty() || k + ph.size() > toks.size())
+      if (ph.empty() || k + ph.size() > pos.size())
         continue;
-      size_t n = 0;
-      while (n < ph.size() && toks[k + n].term == ph[n])
-        ++n;
-      if (n == ph.size())
-        out.push_back({toks[k].begin, toks[k + n - 1].end, p});
+      const Tok* first = pos.find(k, ph[0]);
+      const Tok* last = first;
+      for (size_t n = 1; n < ph.size() && last != nullptr; ++n)
+        last = pos.find(k + n, ph[n]);
+      if (last != nullptr)
+        out.push_back({first->begin, std::max(first->end, last->end), p});
     }
     for (size_t p = 0; p < spec.prefixes.size(); ++p) {
-      if (toks[k].term.compare(0, spec.prefixes[p].size(), spec.prefixes[p]) == 0)
-        out.push_back({toks[k].begin, toks[k].end, spec.phrases.size() + p});
+      if (const Tok* t = pos.find_prefix(k, spec.prefixes[p]))
+        out.push_back({t->begin, t->end, spec.phrases.size() + p});
     }
   }
   return out;

@@ -31,7 +31,9 @@ Status check_schema(const Xapian::Database& db, const std::string& dir) {
     return ok_status();
   return Error{ErrorCode::kUnsupported,
                "the search index was built by another dossier version (schema " + v + ", this is " +
-                   schema::kSchemaVersion + "); delete the index directory and re-run ingest",
+                   schema::kSchemaVersion +
+                   "); dossier cannot rebuild an index in place yet: ingest the originals into a "
+                   "new project (dossier init, then dossier ingest)",
                dir};
 }
 

@@ -232,6 +232,13 @@ class Worker {
       sample.append(p.text, 0, (64 << 10) - sample.size());
     }
     doc.lang = text::detect_language(sample);
+    // Languages of long parts too (a mostly-English PDF with a Chinese section is also lang:zh),
+    // kept as metadata so that the index can be rebuilt from the catalog.
+    std::vector<std::string_view> texts;
+    for (const auto& p : x.pages) texts.emplace_back(p.text);
+    std::string langs;
+    for (const auto& l : text::detect_part_languages(texts)) langs += (langs.empty() ? "" : " ") + l;
+    if (!langs.empty()) item.metadata.push_back({std::string(kPartLanguagesKey), std::move(langs)});
     item.pages.reserve(x.pages.size());
     for (auto& p : x.pages) {
       item.pages.push_back({p.number, std::move(p.text), p.source == extract::TextSource::kOcr, p.ocr_confidence});

@@ -1,5 +1,6 @@
 #include "ingest/writer.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/sha256.h"
@@ -9,7 +10,7 @@
 namespace dossier::ingest {
 
 index::IndexDocument to_index_document(const store::DocumentRecord& doc, const std::vector<store::PageRecord>& pages,
-                                       std::vector<std::string> paths) {
+                                       std::vector<std::string> paths, const std::vector<store::MetaRecord>& metadata) {
   index::IndexDocument out;
   out.id = doc.id;
   out.title = doc.title;
@@ -31,6 +32,14 @@ index::IndexDocument to_index_document(const store::DocumentRecord& doc, const s
     out.ocr = true;
     if (!p.text.empty() && p.ocr_confidence >= 0 && (!out.ocr_confidence || p.ocr_confidence < *out.ocr_confidence))
       out.ocr_confidence = p.ocr_confidence;
+  }
+  for (const auto& m : metadata) {
+    if (m.key != kPartLanguagesKey) continue;
+    for (size_t at = 0; at < m.value.size();) {
+      size_t space = std::min(m.value.find(' ', at), m.value.size());
+      if (space > at) out.part_langs.push_back(m.value.substr(at, space - at));
+      at = space + 1;
+    }
   }
   return out;
 }
@@ -240,7 +249,7 @@ Status Writer::write_document(WriterItem& item) {
   if (added) ++report_.new_locations;
   DOSSIER_RETURN_IF_ERROR(catalog_->put_pages(item.doc.id, item.pages));
   DOSSIER_RETURN_IF_ERROR(catalog_->put_metadata(item.doc.id, item.metadata));
-  DOSSIER_RETURN_IF_ERROR(index_->replace(to_index_document(item.doc, item.pages, {item.display_path})));
+  DOSSIER_RETURN_IF_ERROR(index_->replace(to_index_document(item.doc, item.pages, {item.display_path}, item.metadata)));
   ++report_.new_documents;
   if (item.doc.state == store::DocState::kFailed) ++report_.failures;
   ++batch_docs_;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -110,8 +111,12 @@ class Writer {
   uint64_t batch_bytes_ = 0;
 };
 
-// The index's view of a catalog document.
+// The catalog metadata key under which ingest records the languages of a document's long parts
+// (space-separated ISO 639-1 codes, text/lang.h); to_index_document reads it back.
+inline constexpr std::string_view kPartLanguagesKey = "dossier:languages";
+
+// The index's view of a catalog document (its metadata gives the languages of its long parts).
 index::IndexDocument to_index_document(const store::DocumentRecord& doc, const std::vector<store::PageRecord>& pages,
-                                       std::vector<std::string> paths);
+                                       std::vector<std::string> paths, const std::vector<store::MetaRecord>& metadata);
 
 }  // namespace dossier::ingest

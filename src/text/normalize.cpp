@@ -162,34 +162,4 @@ void append_utf8(char32_t c, std::string& out) {
   }
 }
 
-char32_t decode_utf8(std::string_view s, size_t& i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c0 = b(i);
-  if (c0 < 0x80) {
-    ++i;
-    return c0;
-  }
-  size_t len = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC2 ? 2 : 0;
-  if (len == 0 || c0 > 0xF4 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t c = c0 & (0x7F >> len);
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (b(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid.
-  if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-      (c >= 0xD800 && c <= 0xDFFF)) {
-    ++i;
-    return 0xFFFD;
-  }
-  i += len;
-  return c;
-}
-
 }  // namespace dossier::text

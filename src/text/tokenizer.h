@@ -2,18 +2,27 @@
 //
 // - Letters, digits and combining marks form words (any script with spaces between words).
 //   A '.' between two letters or digits joins ("u.s", "3.14", "example.com"), as does a ',' between
-//   digits ("1,000"); apostrophes and hyphens split ("putin's" → putin, s; "e-mail" → e, mail) at
-//   consecutive positions, so the phrase "e-mail" still matches.
+//   digits ("1,000"). Hyphens split ("e-mail" → e, mail) at consecutive positions, so the phrase
+//   "e-mail" still matches.
+// - An apostrophe between two letters (' ’ ‘ ʼ ＇) keeps the word whole: its term is the
+//   word without apostrophes ("putin's" → putins, "jem'iyet" → jemiyet), and each part
+//   (putin, s) is an alternative term at the SAME position, so "putin" still finds "Putin's".
 // - Han ideographs, Hiragana and Katakana are one term per character at consecutive positions, so a
-//   phrase of the characters matches exactly that sequence. Whitespace and line breaks never break
-//   adjacency (PDF text wraps lines mid-sentence).
+//   phrase of the characters matches exactly that sequence. One line break between two of them
+//   keeps them adjacent (PDF text wraps mid-sentence); spaces or a blank line do not.
+// - Thai, Lao, Khmer and Myanmar runs, written without spaces, are split into words by ICU's
+//   dictionary-based word break.
+// - A word in Arabic script is folded (uyghur.h: tatweel, keheh, harakat, Arabic-Indic digits).
+//   When it can be read as Uyghur, its term is the Uyghur Latin (ULY) spelling, and the folded
+//   Arabic spelling and the ULY parts are alternatives at the same position: ئۇيغۇر → uyghur
+//   (+ ئۇيغۇر), so a query in either script finds both (docs/uyghur.md).
 // - Punctuation and symbols other than hyphens and apostrophes (. , ; : ! ? ( ) / @ 。 ， 、 《 》
 //   “ ” …) leave a one-position gap, so neither "新疆。维吾尔" nor "法》及" is a phrase of its
 //   characters: a phrase matches where the plain characters are adjacent. A run of punctuation
 //   leaves one gap.
-// - Terms are NFKC_Casefold, and Han characters folded Traditional→Simplified (normalize.h).
-//   Terms over kMaxTermBytes (base64 runs, Thai lines without spaces) are dropped but still take
-//   a position.
+// - Terms are NFKC_Casefold (with ë folded to é, as Uyghur Latin is typed both ways), and Han
+//   characters folded Traditional→Simplified (normalize.h). Terms over kMaxTermBytes (base64 runs)
+//   are dropped but still take a position.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +40,10 @@ struct Token {
   uint32_t position = 0;  // consecutive for adjacent words/characters
   size_t begin = 0;       // byte offsets of the token in the ORIGINAL text
   size_t end = 0;
+  // False for the one term of a position that a query uses; true for the further terms indexed at
+  // the same position (apostrophe parts, the Arabic spelling next to its ULY transliteration),
+  // which always follow it.
+  bool alternative = false;
 };
 
 // The Token passed to `fn` is reused between calls: copy what you keep.

@@ -22,10 +22,20 @@ std::vector<Tok> toks(std::string_view s, uint32_t first = 0) {
   return out;
 }
 
+// The terms a query uses: one per position, alternatives left out.
 std::vector<std::string> terms(std::string_view s) {
   std::vector<std::string> out;
-  for (auto& t : toks(s))
-    out.push_back(t.term);
+  tokenize(s, [&](const Token& t) {
+    if (!t.alternative)
+      out.push_back(t.term);
+  });
+  return out;
+}
+
+// Every term, alternatives included, in the order they come.
+std::vector<std::string> all_terms(std::string_view s) {
+  std::vector<std::string> out;
+  tokenize(s, [&](const Token& t) { out.push_back(t.term); });
   return out;
 }
 
@@ -52,7 +62,9 @@ TEST(Tokenizer, FirstPositionAndReturnValue) {
 TEST(Tokenizer, AbbreviationsNumbersAndApostrophes) {
   EXPECT_EQ(terms("U.S. Army"), (V{"u.s", "army"}));
   EXPECT_EQ(terms("pi is 3.14, about 1,000,000."), (V{"pi", "is", "3.14", "about", "1,000,000"}));
-  EXPECT_EQ(terms("Putin's don't"), (V{"putin", "s", "don", "t"}));
+  // An apostrophe keeps the word whole; its parts are alternatives at the same position.
+  EXPECT_EQ(terms("Putin's don't"), (V{"putins", "dont"}));
+  EXPECT_EQ(all_terms("Putin's don't"), (V{"putins", "putin", "s", "dont", "don", "t"}));
   EXPECT_EQ(terms("e-mail example.com"), (V{"e", "mail", "example.com"}));
   EXPECT_EQ(terms("snake_case"), (V{"snake_case"}));
   // The abbreviation's period is not a sentence end: no gap before "army".
@@ -63,7 +75,9 @@ TEST(Tokenizer, AbbreviationsNumbersAndApostrophes) {
 
 TEST(Tokenizer, NfkcCaseFoldingAndOtherScripts) {
   EXPECT_EQ(terms("ＡＢＣ Straße ΣΊΣΥΦΟΣ"), (V{"abc", "strasse", "σίσυφοσ"}));
-  EXPECT_EQ(terms("Москва ئۇيغۇر café"), (V{"москва", "ئۇيغۇر", "café"}));
+  // Arabic-script Uyghur is indexed as its Latin (ULY) spelling, the Arabic one alongside.
+  EXPECT_EQ(terms("Москва ئۇيغۇر café"), (V{"москва", "uyghur", "café"}));
+  EXPECT_EQ(all_terms("ئۇيغۇر"), (V{"uyghur", "ئۇيغۇر"}));
   // Combining marks stay in the word: e + U+0301 composes under NFKC.
   EXPECT_EQ(terms("cafe\u0301"), (V{"café"}));
 }
@@ -158,8 +172,9 @@ namespace {
 
 TEST(Tokenizer, RandomInputKeepsInvariants) {
   const char* pieces[] = {
-      "a",  "Z",  "9",    ".",    ",",        "'", "-", " ", "\n",           "新", "維",
-      "。", "ー", "\xff", "\xe6", "\xcc\x81", "é", "ß", "ｶ", "\xe2\x80\x8d", "_",  "《"};
+      "a",  "Z",  "9",    ".",    ",",        "'", "-", " ",  "\n",           "新",  "維",
+      "。", "ー", "\xff", "\xe6", "\xcc\x81", "é", "ß", "ｶ",  "\xe2\x80\x8d", "_",   "《",
+      "’",  "ʼ",  "ئ",    "ۇ",    "ـ",        "ه", "ی", "ภา", "ษา",           "ไทย", "ع"};
   uint32_t seed = 12345;
   for (int round = 0; round < 2000; ++round) {
     std::string s;
@@ -169,14 +184,22 @@ TEST(Tokenizer, RandomInputKeepsInvariants) {
       s += pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
     }
     int64_t last_pos = -1;
-    size_t last_end = 0;
+    size_t last_begin = 0, last_end = 0;
     tokenize(s, [&](const Token& t) {
       ASSERT_FALSE(t.term.empty()) << s;
       ASSERT_LT(t.begin, t.end) << s;
       ASSERT_LE(t.end, s.size()) << s;
+      if (t.alternative) {
+        // At the position of the term before it, inside its bytes.
+        ASSERT_EQ(static_cast<int64_t>(t.position), last_pos) << s;
+        ASSERT_GE(t.begin, last_begin) << s;
+        ASSERT_LE(t.end, last_end) << s;
+        return;
+      }
       ASSERT_GE(t.begin, last_end) << s;
       ASSERT_GT(static_cast<int64_t>(t.position), last_pos) << s;
       last_pos = t.position;
+      last_begin = t.begin;
       last_end = t.end;
     });
   }
@@ -200,6 +223,98 @@ TEST(Tokenizer, MarksAndVariationSelectorsStayWithTheirCjkCharacter) {
   EXPECT_EQ(t[2].pos, 2u);
   // A lone ignorable between CJK characters takes no position.
   EXPECT_EQ(toks("新\u200d疆")[1].pos, 1u);
+}
+
+}  // namespace
+}  // namespace dossier::text
+
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
+#include <memory>
+
+#include "text/icu_handles.h"
+
+namespace dossier::text {
+namespace {
+
+TEST(Tokenizer, ThaiIsSplitIntoDictionaryWordsWithExactOffsets) {
+  std::string s = "ภาษาไทยเป็นภาษาที่มีระดับ";
+  auto t = toks(s);
+  std::vector<std::string> words;
+  for (const auto& x : t)
+    words.push_back(s.substr(x.begin, x.end - x.begin));
+  EXPECT_EQ(words, (V{"ภาษา", "ไทย", "เป็น", "ภาษา", "ที่", "มี", "ระดับ"}));
+  for (size_t k = 0; k < t.size(); ++k)
+    EXPECT_EQ(t[k].pos, k);
+  // Offsets stay exact after a Latin word and across a space.
+  auto m = toks("Bangkok กรุงเทพมหานคร");
+  ASSERT_GE(m.size(), 2u);
+  EXPECT_EQ(m[1].begin, 8u);
+}
+
+TEST(Tokenizer, LaoKhmerAndMyanmarRunsAreSplitToo) {
+  // Without dictionary word break each sentence below was one term.
+  for (std::string_view s : {"ຂ້ອຍຮັກພາສາລາວຫຼາຍ", "ខ្ញុំស្រឡាញ់ភាសាខ្មែរ", "မြန်မာစာကိုလေ့လာသည်"}) {
+    auto t = toks(s);
+    EXPECT_GE(t.size(), 3u) << s;
+    size_t at = 0;
+    for (const auto& x : t) {
+      EXPECT_EQ(x.begin, at) << s;  // the words tile the run
+      at = x.end;
+    }
+    EXPECT_EQ(at, s.size()) << s;
+  }
+}
+
+// [begin, end) of every word ICU's word break finds (rule status other than "none").
+std::vector<std::pair<size_t, size_t>> icu_words(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> bi(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  UTextPtr ut(utext_openUTF8(nullptr, s.data(), static_cast<int64_t>(s.size()), &status));
+  bi->setText(ut.get(), status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  std::vector<std::pair<size_t, size_t>> out;
+  int32_t a = bi->first();
+  for (int32_t b = bi->next(); b != icu::BreakIterator::DONE; a = b, b = bi->next()) {
+    if (bi->getRuleStatus() != UBRK_WORD_NONE)
+      out.emplace_back(static_cast<size_t>(a), static_cast<size_t>(b));
+  }
+  return out;
+}
+
+TEST(Tokenizer, SpacedScriptsSplitWhereIcuWordBreakDoes) {
+  // Korean, Russian, Greek, Arabic, Persian (with a ZWNJ inside a word), Hebrew, Hindi, Armenian,
+  // Georgian, Amharic, and English with an apostrophe, a hyphen, a decimal and a domain.
+  for (std::string_view s :
+       {"모든 인간은 태어날 때부터 자유로우며 존엄과 권리에 있어 동등하다.",
+        "Все люди рождаются свободными и равными в своем достоинстве и правах.",
+        "Όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια.",
+        "يولد جميع الناس أحرارا متساوين في الكرامة والحقوق.",
+        "می\u200cخواهم تمام افراد بشر آزاد به دنیا می\u200cآیند.",
+        "כל בני האדם נולדו בני חורין ושווים בערכם ובזכויותיהם.",
+        "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता प्राप्त है।",
+        "Բոլոր մարդիկ ծնվում են ազատ ու հավասար", "ყველა ადამიანი იბადება თავისუფალი",
+        "የሰው ልጅ ሁሉ ሲወለድ ነጻና", "Putin's e-mail costs 3.14 at example.com today"}) {
+    std::vector<std::pair<size_t, size_t>> ours;
+    tokenize(s, [&](const Token& t) {
+      if (!t.alternative)
+        ours.emplace_back(t.begin, t.end);
+    });
+    EXPECT_EQ(ours, icu_words(s)) << s;
+  }
+}
+
+TEST(Tokenizer, JapaneseStaysOneTermPerCharacterWhereIcuFindsWords) {
+  // ICU finds 東京タワー, へ, 行き, ま, した; the index keeps one term per character so that any
+  // substring is searchable exactly.
+  EXPECT_EQ(terms("東京タワーへ行きました"),
+            (V{"东", "京", "タ", "ワ", "ー", "へ", "行", "き", "ま", "し", "た"}));
+}
+
+TEST(Tokenizer, EDiaeresisIsFoldedToEAcute) {
+  EXPECT_EQ(terms("këlip KËLIP kélip"), (V{"kélip", "kélip", "kélip"}));
 }
 
 }  // namespace
