@@ -32,9 +32,20 @@ void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
   cmd->add_option("paths", paths, "files and folders to ingest")->required();
   cmd->add_option("-j,--jobs", options.jobs, "extraction workers (default: one per core)");
   cmd->add_flag("--rehash", options.rehash, "read and hash every file, even those unchanged since the last ingest");
+  static bool no_sandbox = false;
+  cmd->add_flag("--no-sandbox", no_sandbox,
+                "extract in threads of this process instead of sandboxed worker processes "
+                "(tests and debugging only: never for untrusted files)");
+  cmd->add_option("--timeout", options.timeout_seconds,
+                  "seconds an item may take in its worker, plus one per MiB of input; 0 = no limit (default: 120)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--memory-limit", options.memory_limit_bytes,
+                  "address space of each worker, e.g. 2G or 512M; 0 = no limit (default: 4G)")
+      ->transform(CLI::AsSizeValue(false));
   cmd->callback([&] {
     auto dir = ingest::resolve_project_dir(g.project);
     options.progress = Progress::auto_mode(g.json);
+    options.isolation = no_sandbox ? ingest::IngestOptions::Isolation::kThreads : ingest::IngestOptions::Isolation::kSandbox;
     std::vector<std::filesystem::path> inputs;
     for (const auto& p : paths) {
       std::error_code ec;

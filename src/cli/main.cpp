@@ -2,11 +2,16 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstring>
 
 #include "cli/commands.h"
+#include "sandbox/worker_main.h"
+#include "sandbox/worker_process.h"
 
 int main(int argc, char** argv) {
   using namespace dossier::cli;
+  // The ingest starts its sandboxed extraction workers from this binary (src/sandbox).
+  if (argc == 2 && std::strcmp(argv[1], dossier::sandbox::kWorkerArg) == 0) return dossier::sandbox::worker_main();
   CLI::App app{"dossier: search, verify and publish leaked documents, offline"};
   app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION);
   app.require_subcommand(1);

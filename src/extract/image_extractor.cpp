@@ -226,4 +226,6 @@ Result<Extraction> ImageExtractor::extract(const Item& item, ExtractContext& /*c
   }
 }
 
+void ensure_exiv2_initialized() { init_exiv2_once(); }
+
 }  // namespace dossier::extract

@@ -16,6 +16,7 @@
 #include "ingest/project.h"
 #include "ingest/walker.h"
 #include "ingest/writer.h"
+#include "sandbox/extraction_runner.h"
 #include "store/blob_store.h"
 #include "store/catalog.h"
 #include "text/lang.h"
@@ -55,8 +56,15 @@ std::string join_display(const std::string& parent, const std::string& name) { r
 class Worker {
  public:
   Worker(const ProjectPaths& paths, RunState& run, BoundedQueue<WriterItem>& out, Progress& progress,
-         std::unique_ptr<store::Catalog> catalog)
-      : blobs_(paths.blobs()), run_(run), out_(out), progress_(progress), catalog_(std::move(catalog)) {}
+         std::unique_ptr<store::Catalog> catalog, std::unique_ptr<sandbox::ExtractionRunner> runner)
+      : blobs_(paths.blobs()),
+        run_(run),
+        out_(out),
+        progress_(progress),
+        catalog_(std::move(catalog)),
+        runner_(std::move(runner)) {}
+
+  Status start() { return runner_->start(); }
 
   void process_file(const WalkedFile& file) {
     auto put = blobs_.put_file(file.path);
@@ -170,13 +178,8 @@ class Worker {
       ++emitted;
       store_child(doc.id, depth, display, child);
     };
-    extract::Item input{bytes, probe.mime, name, depth};
-    Result<extract::Extraction> result = Error{ErrorCode::kInternal, "extractor did not run", name};
-    try {
-      result = extractor->extract(input, ctx);
-    } catch (const std::exception& e) {
-      result = Error{ErrorCode::kInternal, std::string("extractor failed unexpectedly: ") + e.what(), name};
-    }
+    sandbox::ExtractJob job{extractor, extract::Item{bytes, probe.mime, name, depth}, blobs_.path_of(digest)};
+    Result<extract::Extraction> result = runner_->run(job, ctx);
     doc.children_emitted = emitted;
     if (!result.has_value()) {
       mark_failed(doc, result.error());
@@ -229,7 +232,20 @@ class Worker {
   BoundedQueue<WriterItem>& out_;
   Progress& progress_;
   std::unique_ptr<store::Catalog> catalog_;
+  std::unique_ptr<sandbox::ExtractionRunner> runner_;  // used by this worker's thread only
 };
+
+std::unique_ptr<sandbox::ExtractionRunner> make_runner(const IngestOptions& options) {
+  extract::OcrConfig ocr{options.ocr_mode,
+                         options.ocr_languages.empty() ? extract::kDefaultOcrLanguages : options.ocr_languages};
+  if (options.isolation == IngestOptions::Isolation::kThreads) return sandbox::make_in_process_runner(ocr);
+  sandbox::SandboxConfig config;
+  if (!options.worker_executable.empty()) config.executable = options.worker_executable;
+  config.timeout = std::chrono::seconds(std::max(0, options.timeout_seconds));
+  config.address_space_bytes = options.memory_limit_bytes;
+  config.ocr = ocr;
+  return sandbox::make_sandbox_runner(config);
+}
 
 }  // namespace
 
@@ -251,8 +267,10 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < jobs; ++i) {
     DOSSIER_ASSIGN_OR_RETURN(auto cat, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
-    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat)));
+    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat), make_runner(options)));
   }
+  // Every worker process starts (and proves it can sandbox itself) before the first file is read.
+  for (auto& w : workers) DOSSIER_RETURN_IF_ERROR(w->start());
 
   std::thread walker([&] {
     walk(

@@ -1,0 +1,234 @@
+// The sandboxed ExtractionRunner: one worker process per nesting level of the pipeline thread
+// that owns the runner (an archive's worker waits while a member is extracted by the next one),
+// each replaced when it dies. docs/design-notes.md "Sandbox" has the whole design.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <vector>
+
+#include "sandbox/extraction_runner.h"
+#include "sandbox/wire.h"
+#include "sandbox/worker_process.h"
+
+namespace dossier::sandbox {
+namespace {
+
+// What identifies a child a first attempt already handed on, so that a retry does not hand it on
+// twice (the pipeline would count it twice). Extraction is deterministic, so the retry emits the
+// same children in the same order.
+struct ChildMark {
+  std::string name;
+  uint64_t size = 0;
+  size_t hash = 0;
+  bool operator==(const ChildMark&) const = default;
+};
+
+struct Attempt {
+  bool worker_died = false;  // the worker crashed, hung or hit a limit, and was replaced
+  Result<extract::Extraction> result = Error{ErrorCode::kInternal, "extraction did not run", ""};
+  Error death;                     // when worker_died: the reason, for the document
+  std::vector<ChildMark> children;  // every child the worker sent, in order
+};
+
+class SandboxRunner final : public ExtractionRunner {
+ public:
+  explicit SandboxRunner(SandboxConfig config) : config_(std::move(config)) {}
+
+  Status start() override {
+    auto w = worker(0);
+    if (!w.has_value()) return w.error();
+    return ok_status();
+  }
+
+  Result<extract::Extraction> run(const ExtractJob& job, extract::ExtractContext& ctx) override {
+    size_t level = depth_++;
+    struct Leave {
+      size_t& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
+
+    Attempt first = attempt(job, ctx, level, {});
+    if (!first.worker_died) return std::move(first.result);
+    // Once more, alone: in a fresh worker that has extracted nothing before.
+    Attempt second = attempt(job, ctx, level, first.children);
+    if (!second.worker_died) {
+      if (second.result.has_value()) {
+        second.result->warnings.push_back("extracted on a retry in a fresh worker; the first attempt failed: " +
+                                          first.death.message);
+      }
+      return std::move(second.result);
+    }
+    Error e = second.death;
+    e.message += " (retried once in a fresh worker";
+    if (first.death.message != second.death.message) e.message += "; the first attempt: " + first.death.message;
+    e.message += ")";
+    return e;
+  }
+
+ private:
+  Result<WorkerProcess*> worker(size_t level) {
+    if (slots_.size() <= level) slots_.resize(level + 1);
+    if (!slots_[level]) {
+      DOSSIER_ASSIGN_OR_RETURN(slots_[level], WorkerProcess::start(config_));
+    }
+    return slots_[level].get();
+  }
+
+  // Kills (if needed) and forgets the worker at `level`; the next item starts a fresh one.
+  void discard(size_t level) {
+    slots_[level]->kill_and_reap();
+    slots_[level].reset();
+  }
+
+  uint64_t budget_seconds(uint64_t size) const {
+    if (config_.timeout.count() <= 0) return 0;
+    double mib = static_cast<double>(size) / (1 << 20);
+    return static_cast<uint64_t>(config_.timeout.count()) + static_cast<uint64_t>(std::floor(mib * config_.seconds_per_mib));
+  }
+
+  std::string memory_reason() const {
+    return config_.address_space_bytes > 0 ? "memory limit (" + human_size(config_.address_space_bytes) + ") exceeded"
+                                           : "out of memory";
+  }
+
+  // Why the worker at `level`, whose socket closed or broke, died; reaps it.
+  Error death_reason(WorkerProcess& w, uint64_t failures_before, uint64_t cpu_seconds) {
+    int status = w.reap_after_close();
+    if (w.alloc_failures() > failures_before) return Error{ErrorCode::kLimit, memory_reason(), ""};
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+      return Error{ErrorCode::kLimit, "CPU time limit (" + std::to_string(cpu_seconds) + " s) exceeded", ""};
+    }
+    return Error{ErrorCode::kInternal, describe_wait_status(status) + " while extracting", ""};
+  }
+
+  Attempt died(size_t level, Attempt a, Error why) {
+    discard(level);
+    a.worker_died = true;
+    a.death = std::move(why);
+    a.result = a.death;
+    return a;
+  }
+
+  Attempt done(Attempt a, Result<extract::Extraction> result) {
+    a.result = std::move(result);
+    return a;
+  }
+
+  Attempt attempt(const ExtractJob& job, extract::ExtractContext& ctx, size_t level,
+                  const std::vector<ChildMark>& already_delivered);
+
+  SandboxConfig config_;
+  std::vector<std::unique_ptr<WorkerProcess>> slots_;  // one per nesting level, started on demand
+  size_t depth_ = 0;  // run() calls in progress on this thread
+};
+
+Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& ctx, size_t level,
+                               const std::vector<ChildMark>& already_delivered) {
+  Attempt a;
+  auto started = worker(level);
+  if (!started.has_value()) return done(std::move(a), started.error());
+  WorkerProcess& w = **started;
+  auto fd = open_read(job.blob);
+  if (!fd.has_value()) return done(std::move(a), fd.error());
+
+  const extract::Limits& limits = ctx.limits;
+  ExtractRequest request;
+  request.extractor = job.extractor->id().name;
+  request.mime = job.item.mime;
+  request.name = job.item.name;
+  request.depth = job.item.depth;
+  request.item_size = ctx.item_size;
+  request.limits = limits;
+  const uint64_t budget = budget_seconds(job.item.bytes.size());
+  // A backstop for CPU burnt while the wall clock is paused (the ingest busy with a child).
+  request.cpu_seconds = budget > 0 ? static_cast<uint32_t>(std::min<uint64_t>(budget + 10, UINT32_MAX)) : 0;
+  const uint64_t failures_before = w.alloc_failures();
+  if (Status s = w.channel().send(MessageType::kExtract, encode_request(request), fd->get(), SendMode::kNonBlocking);
+      !s.has_value()) {
+    return died(level, std::move(a), Error{ErrorCode::kInternal, "worker stopped answering: " + s.error().message, ""});
+  }
+  fd->reset();
+
+  const uint64_t max_message =
+      std::max<uint64_t>({limits.max_child_bytes, limits.max_text_bytes, uint64_t{256} << 20}) + (1 << 20);
+  const uint64_t max_text = limits.max_text_bytes * 2 + (16 << 20);
+  std::vector<extract::Page> pages;
+  std::vector<extract::Child> children;
+  uint64_t text_bytes = 0;
+  uint64_t child_bytes = 0;
+  auto remaining = std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(budget));
+  for (;;) {
+    Message msg;
+    Error error;
+    auto t0 = Clock::now();
+    auto deadline = budget > 0 ? t0 + remaining : Clock::time_point::max();
+    ReceiveStatus st = w.channel().receive(msg, max_message, deadline, ctx.cancelled, false, error);
+    remaining -= Clock::now() - t0;
+    switch (st) {
+      case ReceiveStatus::kMessage:
+        break;
+      case ReceiveStatus::kTimedOut:
+        return died(level, std::move(a), Error{ErrorCode::kLimit, "timed out after " + std::to_string(budget) + " s", ""});
+      case ReceiveStatus::kCancelled:
+        discard(level);
+        return done(std::move(a), Error{ErrorCode::kInternal, "extraction stopped: the ingest is stopping", job.item.name});
+      case ReceiveStatus::kClosed:
+        return died(level, std::move(a), death_reason(w, failures_before, request.cpu_seconds));
+      case ReceiveStatus::kBroken:
+        w.kill_and_reap();
+        return died(level, std::move(a), Error{ErrorCode::kInternal, "worker broke the protocol: " + error.message, ""});
+    }
+    auto violation = [&](const std::string& what) {
+      w.kill_and_reap();
+      return died(level, std::move(a), Error{ErrorCode::kInternal, "worker broke the protocol: " + what, ""});
+    };
+    if (msg.type == MessageType::kChild) {
+      auto child = decode_child(std::move(msg.payload));
+      if (!child.has_value()) return violation(child.error().message);
+      child_bytes += child->bytes.size();
+      if (a.children.size() >= limits.max_children || child_bytes > limits.max_child_bytes) {
+        return violation("more embedded items than the limits allow");
+      }
+      ChildMark mark{child->name, child->bytes.size(), std::hash<std::string_view>{}(child->bytes)};
+      size_t index = a.children.size();
+      a.children.push_back(mark);
+      if (index < already_delivered.size() && already_delivered[index] == mark) continue;
+      if (ctx.on_child) {
+        ctx.on_child(std::move(child).value());  // the wall clock is paused meanwhile
+      } else {
+        children.push_back(std::move(child).value());
+      }
+    } else if (msg.type == MessageType::kPage) {
+      auto page = decode_page(std::move(msg.payload));
+      if (!page.has_value()) return violation(page.error().message);
+      text_bytes += page->text.size();
+      if (text_bytes > max_text) return violation("more text than the limits allow");
+      pages.push_back(std::move(page).value());
+    } else if (msg.type == MessageType::kResult) {
+      auto result = decode_result(msg.payload);
+      if (!result.has_value()) return violation(result.error().message);
+      if (result->status == ResultStatus::kMemoryLimit) {
+        w.reap_after_close();  // it exits after such a result
+        return died(level, std::move(a), Error{ErrorCode::kLimit, memory_reason(), result->error.message});
+      }
+      if (result->status == ResultStatus::kError) return done(std::move(a), result->error);
+      extract::Extraction x = std::move(result->extraction);
+      x.pages = std::move(pages);
+      for (auto& c : children) x.children.push_back(std::move(c));
+      return done(std::move(a), std::move(x));
+    } else {
+      return violation(std::string("unexpected ") + message_type_name(msg.type) + " message");
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<ExtractionRunner> make_sandbox_runner(const SandboxConfig& config) {
+  return std::make_unique<SandboxRunner>(config);
+}
+
+}  // namespace dossier::sandbox
