@@ -102,8 +102,9 @@ class Worker {
       emit(WriterItem::location_only(std::move(loc), display));
       return;
     }
-    // Children are stored and extracted as the extractor finds them (depth first), so a mailbox
-    // never holds more than one message in memory; the container's own item follows them.
+    // Children are stored as the extractor finds them, so a mailbox never holds more than one
+    // message in memory, and extracted (depth first) once it is done; the container's own item
+    // follows them.
     WriterItem item = extract_one(digest, size, name, depth, display);
     item.location = std::move(loc);
     item.display_path = display;
@@ -111,8 +112,17 @@ class Worker {
     emit(std::move(item));
   }
 
-  void store_child(const std::string& parent_id, int parent_depth, const std::string& parent_display,
-                   extract::Child& child) {
+  // A child stored in the blob store, waiting for its container's extraction to end.
+  struct StoredChild {
+    Digest digest{};
+    uint64_t size = 0;
+    std::string name;
+    store::LocationRecord location;
+    std::string display;
+  };
+
+  void store_child(const std::string& parent_id, const std::string& parent_display, extract::Child& child,
+                   std::vector<StoredChild>& stored) {
     if (run_.stop.load()) return;
     run_.embedded.fetch_add(1, std::memory_order_relaxed);
     std::string display = join_display(parent_display, child.name);
@@ -128,7 +138,7 @@ class Worker {
     loc.parent_id = parent_id;
     loc.path = child.name;
     loc.size = put->size;
-    process_content(put->digest, put->size, child.name, parent_depth + 1, std::move(loc), display);
+    stored.push_back({put->digest, put->size, child.name, std::move(loc), std::move(display)});
   }
 
   WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth,
@@ -174,12 +184,19 @@ class Worker {
       return item;
     }
     uint64_t emitted = 0;
+    std::vector<StoredChild> children;
     ctx.on_child = [&](extract::Child&& child) {
       ++emitted;
-      store_child(doc.id, depth, display, child);
+      store_child(doc.id, display, child, children);
     };
     sandbox::ExtractJob job{extractor, extract::Item{bytes, probe.mime, name, depth}, blobs_.path_of(digest)};
     Result<extract::Extraction> result = runner_->run(job, ctx);
+    // The children are extracted only now, so that one worker per thread suffices: a sandboxed
+    // worker cannot take a member while it is still reading the archive.
+    for (StoredChild& c : children) {
+      if (run_.stop.load()) break;
+      process_content(c.digest, c.size, c.name, depth + 1, std::move(c.location), c.display);
+    }
     doc.children_emitted = emitted;
     if (!result.has_value()) {
       mark_failed(doc, result.error());
@@ -269,8 +286,15 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
     DOSSIER_ASSIGN_OR_RETURN(auto cat, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
     workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat), make_runner(options)));
   }
-  // Every worker process starts (and proves it can sandbox itself) before the first file is read.
-  for (auto& w : workers) DOSSIER_RETURN_IF_ERROR(w->start());
+  // Every worker process starts (and proves it can sandbox itself) before the first file is read;
+  // they warm up side by side.
+  {
+    std::vector<Status> ready(workers.size(), ok_status());
+    std::vector<std::thread> starting;
+    for (size_t i = 0; i < workers.size(); ++i) starting.emplace_back([&, i] { ready[i] = workers[i]->start(); });
+    for (auto& t : starting) t.join();
+    for (const Status& s : ready) DOSSIER_RETURN_IF_ERROR(s);
+  }
 
   std::thread walker([&] {
     walk(

@@ -57,6 +57,7 @@ constexpr std::array kDeniedEacces = {
 // not allocate).
 constexpr int kTraceNames = 512;
 std::array<std::array<char, 32>, kTraceNames> trace_names{};
+std::array<int, kTraceNames> trace_errno{};  // what enforce mode returns; 0 = ENOSYS
 
 void append(char* buf, size_t& n, size_t cap, const char* s) {
   while (*s != '\0' && n + 1 < cap) buf[n++] = *s++;
@@ -82,12 +83,15 @@ void on_sigsys(int, siginfo_t* info, void* context) {
   }
   append(buf, n, sizeof buf, "\n");
   (void)!::write(STDERR_FILENO, buf, n);
-  // Make the call fail with ENOSYS, as it would in enforce mode.
+  // Make the call fail as it would in enforce mode.
+  int err = nr >= 0 && nr < kTraceNames && trace_errno[static_cast<size_t>(nr)] != 0
+                ? trace_errno[static_cast<size_t>(nr)]
+                : ENOSYS;
   auto* uc = static_cast<ucontext_t*>(context);
 #if defined(__x86_64__)
-  uc->uc_mcontext.gregs[REG_RAX] = -ENOSYS;
+  uc->uc_mcontext.gregs[REG_RAX] = -err;
 #elif defined(__aarch64__)
-  uc->uc_mcontext.regs[0] = static_cast<uint64_t>(-ENOSYS);
+  uc->uc_mcontext.regs[0] = static_cast<uint64_t>(-err);
 #else
   (void)uc;
 #endif
@@ -134,8 +138,17 @@ Status install_worker_filter(SeccompMode mode) {
     return Error{ErrorCode::kInternal, std::string("seccomp thread sync: ") + std::strerror(-rc), ""};
   }
   for (int sc : kAllowed) DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, sc));
-  for (int sc : kDeniedEperm) DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ERRNO(EPERM), sc));
-  for (int sc : kDeniedEacces) DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ERRNO(EACCES), sc));
+  // In trace mode the denied calls trap too, so that they are printed; the handler then returns
+  // the same errno.
+  auto deny = [&](int sc, int err) {
+    if (mode == SeccompMode::kTrace) {
+      if (sc >= 0 && sc < kTraceNames) trace_errno[static_cast<size_t>(sc)] = err;
+      return ok_status();
+    }
+    return rule(ctx, SCMP_ACT_ERRNO(static_cast<uint32_t>(err)), sc);
+  };
+  for (int sc : kDeniedEperm) DOSSIER_RETURN_IF_ERROR(deny(sc, EPERM));
+  for (int sc : kDeniedEacces) DOSSIER_RETURN_IF_ERROR(deny(sc, EACCES));
 
   // Memory may be mapped and protected, never executable: no code is loaded after warm-up, and a
   // compromised worker cannot map shellcode.
