@@ -174,8 +174,8 @@ Registry::Registry() {
   // Claims nothing unless DOSSIER_TEST_EXTRACTORS=1: the sandbox's tests use it to crash workers.
   static const char* test_env = std::getenv("DOSSIER_TEST_EXTRACTORS");
   static const HostileTestExtractor hostile_test(test_env != nullptr && std::string_view(test_env) == "1");
-  extractors_ = {&hostile_test, &pdf, &html, &xml, &image, &ooxml, &odf, &xps, &epub, &archive,
-                 &ole, &rtf, &email, &mbox, &pst, &smime, &tnef, &unsupported, &text};
+  extractors_ = {&pdf,   &html, &xml,  &image, &ooxml, &odf,         &xps,  &epub, &archive,
+                 &ole,   &rtf,  &email, &mbox, &pst,   &smime, &tnef, &unsupported, &text, &hostile_test};
 }
 
 const Registry& Registry::instance() {
