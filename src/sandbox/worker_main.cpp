@@ -1,6 +1,8 @@
 #include "sandbox/worker_main.h"
 
-#include <grp.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -25,7 +27,6 @@ namespace dossier::sandbox {
 namespace {
 
 constexpr rlim_t kMaxOpenFiles = 16;  // socket, the item, stdio, and a margin
-constexpr uid_t kNobody = 65534;
 
 Error errno_failure(const std::string& what) {
   return Error{ErrorCode::kInternal, what + ": " + std::strerror(errno), ""};
@@ -37,13 +38,27 @@ Status set_limit(int resource, rlim_t soft, rlim_t hard, const char* name) {
   return ok_status();
 }
 
-// Running as root (a container, a forensic workstation), the worker would keep every capability:
-// it becomes nobody instead. Its descriptors stay usable; nothing else is.
-Status drop_privileges() {
+// Running as root (a container, a forensic workstation), the worker would hold every capability:
+// it drops them all, from the bounding set too, and locks the securebits so that nothing (not
+// even an exec, which seccomp forbids anyway) brings them back. It keeps uid 0 rather than
+// becoming nobody, because the kernel pages out a file's pages for the file's owner only: the
+// mbox extractor releases what it has read that way (the blobs belong to the ingest's user), and
+// as nobody a 2 GB mailbox would stay resident.
+Status drop_capabilities() {
   if (::geteuid() != 0) return ok_status();
-  if (::setgroups(0, nullptr) != 0) return errno_failure("cannot drop supplementary groups");
-  if (::setresgid(kNobody, kNobody, kNobody) != 0) return errno_failure("cannot switch to group nobody");
-  if (::setresuid(kNobody, kNobody, kNobody) != 0) return errno_failure("cannot switch to user nobody");
+  constexpr unsigned long kBits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                                  SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+                                  SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+  if (::prctl(PR_SET_SECUREBITS, kBits) != 0) return errno_failure("cannot lock the securebits");
+  for (int cap = 0; ::prctl(PR_CAPBSET_READ, cap) >= 0; ++cap) {
+    if (::prctl(PR_CAPBSET_DROP, cap) != 0) return errno_failure("cannot drop capability " + std::to_string(cap));
+  }
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
+    return errno_failure("cannot clear ambient capabilities");
+  }
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct none[2] = {};  // NOLINT(modernize-avoid-c-arrays): the kernel's layout
+  if (::syscall(SYS_capset, &header, none) != 0) return errno_failure("cannot drop capabilities");
   return ok_status();
 }
 
@@ -86,7 +101,7 @@ class Worker {
       }
     }
     DOSSIER_RETURN_IF_ERROR(limit_resources(settings));
-    DOSSIER_RETURN_IF_ERROR(drop_privileges());
+    DOSSIER_RETURN_IF_ERROR(drop_capabilities());
     const char* trace = std::getenv("DOSSIER_SECCOMP_TRACE");
     bool tracing = trace != nullptr && std::string_view(trace) == "1";
     return install_worker_filter(tracing ? SeccompMode::kTrace : SeccompMode::kEnforce);
