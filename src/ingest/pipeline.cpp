@@ -65,6 +65,7 @@ class Worker {
         runner_(std::move(runner)) {}
 
   Status start() { return runner_->start(); }
+  Status wait_ready() { return runner_->wait_ready(); }
 
   void process_file(const WalkedFile& file) {
     auto put = blobs_.put_file(file.path);
@@ -286,13 +287,15 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
     DOSSIER_ASSIGN_OR_RETURN(auto cat, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
     workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat), make_runner(options)));
   }
-  // Every worker process starts (and proves it can sandbox itself) before the first file is read;
-  // they warm up side by side.
+  // Every worker process starts (and proves it can sandbox itself) before the first file is read.
+  // They are started from this thread, which outlives them (a worker dies with the thread that
+  // started it), and warm up side by side.
+  for (auto& w : workers) DOSSIER_RETURN_IF_ERROR(w->start());
   {
     std::vector<Status> ready(workers.size(), ok_status());
-    std::vector<std::thread> starting;
-    for (size_t i = 0; i < workers.size(); ++i) starting.emplace_back([&, i] { ready[i] = workers[i]->start(); });
-    for (auto& t : starting) t.join();
+    std::vector<std::thread> waiting;
+    for (size_t i = 0; i < workers.size(); ++i) waiting.emplace_back([&, i] { ready[i] = workers[i]->wait_ready(); });
+    for (auto& t : waiting) t.join();
     for (const Status& s : ready) DOSSIER_RETURN_IF_ERROR(s);
   }
 

@@ -17,6 +17,8 @@ class InProcessRunner final : public ExtractionRunner {
     return ok_status();
   }
 
+  Status wait_ready() override { return ok_status(); }
+
   Result<extract::Extraction> run(const ExtractJob& job, extract::ExtractContext& ctx) override {
     ctx.ocr = engine_.get();
     ctx.ocr_mode = ocr_.mode;

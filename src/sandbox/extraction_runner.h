@@ -26,9 +26,12 @@ struct ExtractJob {
 class ExtractionRunner {
  public:
   virtual ~ExtractionRunner() = default;
-  // Prepares the runner (starts a worker and checks it is sandboxed). An Error says why the
-  // sandbox cannot work here and what to do.
+  // Prepares the runner (starts a worker process) without waiting for it. Call it on a thread
+  // that outlives the runner's work: a worker dies with the thread that started it.
   virtual Status start() = 0;
+  // Waits until what start() began is ready (the worker is sandboxed). An Error says why the
+  // sandbox cannot work here and what to do. May run on another thread than start().
+  virtual Status wait_ready() = 0;
   // Extracts one item. Not thread-safe: one runner per thread. May be re-entered from
   // ctx.on_child (an archive member is extracted while its archive is still being read).
   // REQUIRES: job.extractor != nullptr.

@@ -38,9 +38,18 @@ class SandboxRunner final : public ExtractionRunner {
   explicit SandboxRunner(SandboxConfig config) : config_(std::move(config)) {}
 
   Status start() override {
-    auto w = worker(0);
-    if (!w.has_value()) return w.error();
+    if (slots_.empty()) slots_.resize(1);
+    if (!slots_[0]) {
+      DOSSIER_ASSIGN_OR_RETURN(slots_[0], WorkerProcess::start(config_));
+    }
     return ok_status();
+  }
+
+  Status wait_ready() override {
+    if (slots_.empty() || !slots_[0]) return ok_status();
+    Status ready = slots_[0]->wait_ready();
+    if (!ready.has_value()) slots_[0].reset();
+    return ready;
   }
 
   Result<extract::Extraction> run(const ExtractJob& job, extract::ExtractContext& ctx) override {
@@ -73,6 +82,10 @@ class SandboxRunner final : public ExtractionRunner {
     if (slots_.size() <= level) slots_.resize(level + 1);
     if (!slots_[level]) {
       DOSSIER_ASSIGN_OR_RETURN(slots_[level], WorkerProcess::start(config_));
+    }
+    if (Status ready = slots_[level]->wait_ready(); !ready.has_value()) {
+      slots_[level].reset();
+      return ready.error();
     }
     return slots_[level].get();
   }
@@ -125,6 +138,61 @@ class SandboxRunner final : public ExtractionRunner {
   size_t depth_ = 0;  // run() calls in progress on this thread
 };
 
+// What a worker has streamed for one item so far, checked against the limits as it arrives: the
+// worker is not trusted to keep them.
+class Stream {
+ public:
+  Stream(extract::ExtractContext& ctx, Attempt& attempt, const std::vector<ChildMark>& already_delivered)
+      : ctx_(ctx), attempt_(attempt), already_delivered_(already_delivered) {}
+
+  // Hands the child on (or keeps it, without an on_child callback), unless a first attempt
+  // already did. An Error is a protocol violation.
+  Status child(std::string&& payload) {
+    DOSSIER_ASSIGN_OR_RETURN(extract::Child c, decode_child(std::move(payload)));
+    child_bytes_ += c.bytes.size();
+    if (attempt_.children.size() >= ctx_.limits.max_children || child_bytes_ > ctx_.limits.max_child_bytes) {
+      return Error{ErrorCode::kLimit, "more embedded items than the limits allow", ""};
+    }
+    ChildMark mark{c.name, c.bytes.size(), std::hash<std::string_view>{}(c.bytes)};
+    size_t index = attempt_.children.size();
+    attempt_.children.push_back(mark);
+    if (index < already_delivered_.size() && already_delivered_[index] == mark) return ok_status();
+    if (ctx_.on_child) {
+      ctx_.on_child(std::move(c));  // the wall clock is paused meanwhile
+    } else {
+      children_.push_back(std::move(c));
+    }
+    return ok_status();
+  }
+
+  Status page(std::string&& payload) {
+    DOSSIER_ASSIGN_OR_RETURN(extract::Page p, decode_page(std::move(payload)));
+    text_bytes_ += p.text.size();
+    // Extractors stop near max_text_bytes; twice that is no longer an accident.
+    if (text_bytes_ > ctx_.limits.max_text_bytes * 2 + (16 << 20)) {
+      return Error{ErrorCode::kLimit, "more text than the limits allow", ""};
+    }
+    pages_.push_back(std::move(p));
+    return ok_status();
+  }
+
+  // The Extraction, with what was streamed before it.
+  extract::Extraction finish(extract::Extraction x) {
+    x.pages = std::move(pages_);
+    for (auto& c : children_) x.children.push_back(std::move(c));
+    return x;
+  }
+
+ private:
+  extract::ExtractContext& ctx_;
+  Attempt& attempt_;
+  const std::vector<ChildMark>& already_delivered_;
+  std::vector<extract::Page> pages_;
+  std::vector<extract::Child> children_;
+  uint64_t text_bytes_ = 0;
+  uint64_t child_bytes_ = 0;
+};
+
 Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& ctx, size_t level,
                                const std::vector<ChildMark>& already_delivered) {
   Attempt a;
@@ -134,14 +202,13 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
   auto fd = open_read(job.blob);
   if (!fd.has_value()) return done(std::move(a), fd.error());
 
-  const extract::Limits& limits = ctx.limits;
   ExtractRequest request;
   request.extractor = job.extractor->id().name;
   request.mime = job.item.mime;
   request.name = job.item.name;
   request.depth = job.item.depth;
   request.item_size = ctx.item_size;
-  request.limits = limits;
+  request.limits = ctx.limits;
   const uint64_t budget = budget_seconds(job.item.bytes.size());
   // A backstop for CPU burnt while the wall clock is paused (the ingest busy with a child).
   request.cpu_seconds = budget > 0 ? static_cast<uint32_t>(std::min<uint64_t>(budget + 10, UINT32_MAX)) : 0;
@@ -152,13 +219,13 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
   }
   fd->reset();
 
+  auto violation = [&](Attempt& attempt, const std::string& what) {
+    w.kill_and_reap();
+    return died(level, std::move(attempt), Error{ErrorCode::kInternal, "worker broke the protocol: " + what, ""});
+  };
   const uint64_t max_message =
-      std::max<uint64_t>({limits.max_child_bytes, limits.max_text_bytes, uint64_t{256} << 20}) + (1 << 20);
-  const uint64_t max_text = limits.max_text_bytes * 2 + (16 << 20);
-  std::vector<extract::Page> pages;
-  std::vector<extract::Child> children;
-  uint64_t text_bytes = 0;
-  uint64_t child_bytes = 0;
+      std::max<uint64_t>({ctx.limits.max_child_bytes, ctx.limits.max_text_bytes, uint64_t{256} << 20}) + (1 << 20);
+  Stream stream(ctx, a, already_delivered);
   auto remaining = std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(budget));
   for (;;) {
     Message msg;
@@ -178,50 +245,26 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
       case ReceiveStatus::kClosed:
         return died(level, std::move(a), death_reason(w, failures_before, request.cpu_seconds));
       case ReceiveStatus::kBroken:
-        w.kill_and_reap();
-        return died(level, std::move(a), Error{ErrorCode::kInternal, "worker broke the protocol: " + error.message, ""});
+        return violation(a, error.message);
     }
-    auto violation = [&](const std::string& what) {
-      w.kill_and_reap();
-      return died(level, std::move(a), Error{ErrorCode::kInternal, "worker broke the protocol: " + what, ""});
-    };
+    Status handled = ok_status();
     if (msg.type == MessageType::kChild) {
-      auto child = decode_child(std::move(msg.payload));
-      if (!child.has_value()) return violation(child.error().message);
-      child_bytes += child->bytes.size();
-      if (a.children.size() >= limits.max_children || child_bytes > limits.max_child_bytes) {
-        return violation("more embedded items than the limits allow");
-      }
-      ChildMark mark{child->name, child->bytes.size(), std::hash<std::string_view>{}(child->bytes)};
-      size_t index = a.children.size();
-      a.children.push_back(mark);
-      if (index < already_delivered.size() && already_delivered[index] == mark) continue;
-      if (ctx.on_child) {
-        ctx.on_child(std::move(child).value());  // the wall clock is paused meanwhile
-      } else {
-        children.push_back(std::move(child).value());
-      }
+      handled = stream.child(std::move(msg.payload));
     } else if (msg.type == MessageType::kPage) {
-      auto page = decode_page(std::move(msg.payload));
-      if (!page.has_value()) return violation(page.error().message);
-      text_bytes += page->text.size();
-      if (text_bytes > max_text) return violation("more text than the limits allow");
-      pages.push_back(std::move(page).value());
+      handled = stream.page(std::move(msg.payload));
     } else if (msg.type == MessageType::kResult) {
       auto result = decode_result(msg.payload);
-      if (!result.has_value()) return violation(result.error().message);
+      if (!result.has_value()) return violation(a, result.error().message);
       if (result->status == ResultStatus::kMemoryLimit) {
         w.reap_after_close();  // it exits after such a result
         return died(level, std::move(a), Error{ErrorCode::kLimit, memory_reason(), result->error.message});
       }
       if (result->status == ResultStatus::kError) return done(std::move(a), result->error);
-      extract::Extraction x = std::move(result->extraction);
-      x.pages = std::move(pages);
-      for (auto& c : children) x.children.push_back(std::move(c));
-      return done(std::move(a), std::move(x));
+      return done(std::move(a), stream.finish(std::move(result->extraction)));
     } else {
-      return violation(std::string("unexpected ") + message_type_name(msg.type) + " message");
+      handled = Error{ErrorCode::kCorrupt, std::string("unexpected ") + message_type_name(msg.type) + " message", ""};
     }
+    if (!handled.has_value()) return violation(a, handled.error().message);
   }
 }
 

@@ -142,14 +142,20 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const SandboxConfig&
       !s.has_value()) {
     return Error{ErrorCode::kInternal, "extraction worker did not start: " + describe_wait_status(w->kill_and_reap()), ""};
   }
+  w->executable_ = config.executable.string();
+  return w;
+}
+
+Status WorkerProcess::wait_ready() {
+  if (ready_) return ok_status();
   Message msg;
   Error error;
-  ReceiveStatus st = w->channel_.receive(msg, 1 << 20, Clock::now() + kStartTimeout, nullptr, false, error);
+  ReceiveStatus st = channel_.receive(msg, 1 << 20, Clock::now() + kStartTimeout, nullptr, false, error);
   if (st == ReceiveStatus::kMessage && msg.type == MessageType::kStartFailed) {
     WireReader r(msg.payload);
     Error e;
     Status decoded = decode_error(r, e);
-    w->kill_and_reap();
+    kill_and_reap();
     if (!decoded.has_value()) return Error{ErrorCode::kInternal, "extraction worker failed to start", ""};
     e.message = "cannot sandbox an extraction worker: " + e.message;
     if (e.context.empty()) e.context = "run with --no-sandbox to extract without the sandbox (not for untrusted files)";
@@ -158,18 +164,19 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const SandboxConfig&
   if (st != ReceiveStatus::kMessage || msg.type != MessageType::kReady) {
     std::string why = st == ReceiveStatus::kTimedOut ? "no answer within 60 s"
                       : st == ReceiveStatus::kBroken ? error.message
-                                                     : describe_wait_status(w->reap_after_close());
-    w->kill_and_reap();
-    return Error{ErrorCode::kInternal, "extraction worker did not start: " + why, config.executable.string()};
+                                                     : describe_wait_status(reap_after_close());
+    kill_and_reap();
+    return Error{ErrorCode::kInternal, "extraction worker did not start: " + why, executable_};
   }
   auto ready = decode_ready(msg.payload);
   if (!ready.has_value() || ready->protocol != kProtocolVersion) {
-    w->kill_and_reap();
+    kill_and_reap();
     return Error{ErrorCode::kInternal, "extraction worker speaks another protocol version",
-                 config.executable.string()};
+                 executable_};
   }
-  w->ocr_status_ = ready->ocr_status;
-  return w;
+  ocr_status_ = ready->ocr_status;
+  ready_ = true;
+  return ok_status();
 }
 
 WorkerProcess::~WorkerProcess() {

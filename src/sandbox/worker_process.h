@@ -24,10 +24,14 @@ inline constexpr int kWorkerStatusFd = 4;
 
 class WorkerProcess {
  public:
-  // Starts a worker, sends it its settings and waits (up to 60 s) until it reports ready: warmed
-  // up, limited and under its seccomp filter. kInternal with the worker's own reason when it
-  // cannot sandbox itself.
+  // Starts a worker and sends it its settings; does not wait.
+  //
+  // The worker dies with the thread that starts it (PR_SET_PDEATHSIG follows the parent thread),
+  // so start workers on a thread that outlives them.
   static Result<std::unique_ptr<WorkerProcess>> start(const SandboxConfig& config);
+  // Waits (up to 60 s) until the worker reports ready: warmed up, limited and under its seccomp
+  // filter. kInternal with the worker's own reason when it cannot sandbox itself. Any thread.
+  Status wait_ready();
 
   // Closes the socket (the worker exits on end of file), waits briefly, then kills.
   ~WorkerProcess();
@@ -54,6 +58,8 @@ class WorkerProcess {
   Channel channel_;
   StatusPage* status_ = nullptr;  // MAP_SHARED with the worker
   std::string ocr_status_;
+  std::string executable_;
+  bool ready_ = false;
 };
 
 // "worker killed by signal SIGSEGV (Segmentation fault)", "worker exited with status 3".

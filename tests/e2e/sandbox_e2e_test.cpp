@@ -143,6 +143,18 @@ TEST_F(HostileFolder, FilesAfterTheHostileOnesAreSearchable) {
   EXPECT_EQ(run_json({"search", "laterdocument"})["total"], 1);
 }
 
+// Ordinary files are extracted at the first try: no worker died under them (a worker killed
+// early, e.g. with the thread that started it, would show here as a retry warning).
+TEST_F(HostileFolder, OrdinaryFilesNeedNoRetry) {
+  for (const char* file : {"00-before.txt", "99-after.txt", "40-socket.bin"}) {
+    json hits = run_json({"search", std::string("path:") + (dir_->path() / "leak" / file).string()})["hits"];
+    ASSERT_EQ(hits.size(), 1u) << file;
+    json shown = run_json({"show", hits[0]["id"].get<std::string>(), "--no-text"});
+    EXPECT_EQ(shown["state"], "indexed") << file;
+    EXPECT_FALSE(shown["metadata"].contains("dossier:warning")) << file << ": " << shown["metadata"].dump();
+  }
+}
+
 TEST_F(HostileFolder, WorkerCannotOpenSockets) {
   std::string text = text_of("40-socket.bin");
   EXPECT_TRUE(contains(text, "socket(AF_INET, SOCK_STREAM): denied (Operation not permitted)")) << text;
