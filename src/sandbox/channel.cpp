@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 
 namespace dossier::sandbox {
 namespace {
@@ -21,7 +22,7 @@ Error socket_error(const char* what, int err) {
 
 // Sends every byte of iov[0..count), retrying short writes. The fd, when given, goes with the
 // first byte.
-Status send_all(int sock, std::vector<iovec> iov, int pass_fd, SendMode mode) {
+Status write_iov(int sock, std::vector<iovec> iov, int pass_fd, SendMode mode) {
   size_t first = 0;
   bool fd_sent = pass_fd < 0;
   while (first < iov.size()) {
@@ -78,16 +79,18 @@ Result<std::pair<UniqueFd, UniqueFd>> make_socketpair() {
   return ends;
 }
 
-Status Channel::send(MessageType type, std::span<const std::string_view> parts, int pass_fd, SendMode mode) {
+namespace {
+
+// Appends the iovecs of one message's frames: each frame's header (kept in `headers`, which must
+// not reallocate meanwhile) and the slices of `parts` it covers.
+void add_frames(MessageType type, std::span<const std::string_view> parts, std::deque<FrameHeaderBytes>& headers,
+                std::vector<std::vector<iovec>>& frames) {
   size_t total = 0;
   for (auto p : parts) total += p.size();
-  Status status = ok_status();
   for_each_frame(type, total, [&](const FrameHeader& h, size_t offset, size_t n) {
-    if (!status.has_value()) return;
-    FrameHeaderBytes head = encode_frame_header(h);
+    headers.push_back(encode_frame_header(h));
     std::vector<iovec> iov;
-    iov.push_back({head.data(), head.size()});
-    // The slices of `parts` that cover [offset, offset + n).
+    iov.push_back({headers.back().data(), headers.back().size()});
     size_t at = 0;
     for (auto p : parts) {
       size_t begin = std::max(offset, at);
@@ -95,9 +98,41 @@ Status Channel::send(MessageType type, std::span<const std::string_view> parts, 
       if (begin < end) iov.push_back({const_cast<char*>(p.data()) + (begin - at), end - begin});
       at += p.size();
     }
-    status = send_all(fd_.get(), std::move(iov), offset == 0 ? pass_fd : -1, mode);
+    frames.push_back(std::move(iov));
   });
-  return status;
+}
+
+// Sends whole frames, as many per system call as fit in one iovec array.
+Status send_frames(int sock, const std::vector<std::vector<iovec>>& frames, int pass_fd, SendMode mode) {
+  constexpr size_t kMaxIov = 1000;  // under the kernel's UIO_MAXIOV (1024)
+  std::vector<iovec> batch;
+  bool first = true;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    batch.insert(batch.end(), frames[i].begin(), frames[i].end());
+    bool last = i + 1 == frames.size();
+    if (last || batch.size() + frames[i + 1].size() > kMaxIov) {
+      DOSSIER_RETURN_IF_ERROR(write_iov(sock, std::move(batch), first ? pass_fd : -1, mode));
+      batch.clear();
+      first = false;
+    }
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status Channel::send(MessageType type, std::span<const std::string_view> parts, int pass_fd, SendMode mode) {
+  std::deque<FrameHeaderBytes> headers;
+  std::vector<std::vector<iovec>> frames;
+  add_frames(type, parts, headers, frames);
+  return send_frames(fd_.get(), frames, pass_fd, mode);
+}
+
+Status Channel::send_all(std::span<const Outgoing> messages) {
+  std::deque<FrameHeaderBytes> headers;
+  std::vector<std::vector<iovec>> frames;
+  for (const auto& m : messages) add_frames(m.type, m.parts, headers, frames);
+  return send_frames(fd_.get(), frames, -1, SendMode::kBlocking);
 }
 
 ReceiveStatus Channel::fill(Clock::time_point deadline, const std::atomic<bool>* cancel, bool accept_fd, Error& error) {

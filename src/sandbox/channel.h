@@ -56,6 +56,14 @@ class Channel {
     return send(type, parts, pass_fd, mode);
   }
 
+  // Several messages in as few system calls as the kernel allows, so that the peer wakes once
+  // for a document's pages and result rather than once per page. Blocking.
+  struct Outgoing {
+    MessageType type;
+    std::vector<std::string_view> parts;
+  };
+  Status send_all(std::span<const Outgoing> messages);
+
   // Receives one whole message of at most max_bytes. `deadline` may be Clock::time_point::max().
   // `cancel`, when set, is polled every 100 ms. Descriptors are accepted only when accept_fd;
   // any other descriptor the peer sends is closed at once.

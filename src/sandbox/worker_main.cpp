@@ -176,22 +176,28 @@ class Worker {
                                              human_size(settings_.address_space_bytes) +
                                              "); extraction went on without it");
       }
-      for (const auto& page : result.extraction.pages) {
-        WireWriter head;
-        encode_page_head(head, page);
-        std::string_view parts[] = {head.bytes(), page.text};
-        send_or_exit(MessageType::kPage, parts);
-      }
-      result.extraction.pages.clear();
     } else {
       result.error = extraction.error();
       bool out_of_memory = memory || (extraction.error().code == ErrorCode::kLimit &&
                                       extraction.error().message == "out of memory while extracting");
       result.status = out_of_memory ? ResultStatus::kMemoryLimit : ResultStatus::kError;
     }
+    // The pages, then the rest of the Extraction, in one go (the text is not copied).
+    std::vector<extract::Page> pages = std::move(result.extraction.pages);
+    result.extraction.pages.clear();
+    std::vector<std::string> heads;
+    heads.reserve(pages.size());
+    std::vector<Channel::Outgoing> out;
+    out.reserve(pages.size() + 1);
+    for (const auto& page : pages) {
+      WireWriter head;
+      encode_page_head(head, page);
+      heads.push_back(head.take());
+      out.push_back({MessageType::kPage, {heads.back(), page.text}});
+    }
     std::string encoded = encode_result(result);
-    std::string_view parts[] = {encoded};
-    send_or_exit(MessageType::kResult, parts);
+    out.push_back({MessageType::kResult, {encoded}});
+    if (!channel_.send_all(out).has_value()) lost_parent();
     return result.status != ResultStatus::kMemoryLimit;
   }
 

@@ -46,6 +46,31 @@ TEST(Channel, LargeMessageInSeveralPartsArrivesWhole) {
   EXPECT_FALSE(m.fd.valid());
 }
 
+TEST(Channel, ManyMessagesInOneBatchArriveInOrder) {
+  Pair p = make_pair_of_channels();
+  constexpr int kPages = 1500;  // more iovecs than one sendmsg takes
+  std::vector<std::string> texts;
+  for (int i = 0; i < kPages; ++i) texts.push_back("page " + std::to_string(i));
+  std::string big(kMaxFramePayload + 5, 'z');
+  std::vector<Channel::Outgoing> out;
+  for (const auto& t : texts) out.push_back({MessageType::kPage, {"h:", t}});
+  out.push_back({MessageType::kPage, {big}});
+  out.push_back({MessageType::kResult, {"done"}});
+  std::thread sender([&] { EXPECT_TRUE(p.a.send_all(out).has_value()); });
+  for (int i = 0; i < kPages; ++i) {
+    Message m;
+    ASSERT_EQ(receive(p.b, m), ReceiveStatus::kMessage);
+    ASSERT_EQ(m.payload, "h:" + texts[static_cast<size_t>(i)]);
+  }
+  Message m;
+  ASSERT_EQ(receive(p.b, m), ReceiveStatus::kMessage);
+  EXPECT_EQ(m.payload, big);
+  ASSERT_EQ(receive(p.b, m), ReceiveStatus::kMessage);
+  EXPECT_EQ(m.type, MessageType::kResult);
+  EXPECT_EQ(m.payload, "done");
+  sender.join();
+}
+
 TEST(Channel, DescriptorRidesWithItsMessage) {
   Pair p = make_pair_of_channels();
   FILE* tmp = std::tmpfile();
