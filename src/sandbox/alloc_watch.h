@@ -19,7 +19,6 @@ namespace dossier::sandbox {
 struct StatusPage {
   std::atomic<uint64_t> alloc_failures{0};  // malloc/calloc/realloc calls that returned null
   std::atomic<uint64_t> largest_failed{0};  // bytes asked for by the largest of them
-  std::atomic<uint64_t> items_started{0};   // items the worker began extracting
 };
 
 // Whether failed allocations are counted in this build (false under sanitizers).

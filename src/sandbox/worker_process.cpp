@@ -101,7 +101,7 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const SandboxConfig&
   void* page = ::mmap(nullptr, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, page_fd.get(), 0);
   if (page == MAP_FAILED) return spawn_error("mmap", errno);
 
-  std::unique_ptr<WorkerProcess> w(new WorkerProcess());
+  auto w = std::make_unique<WorkerProcess>();
   w->status_ = new (page) StatusPage();  // NOLINT(cppcoreguidelines-owning-memory): placement in the shared page
   w->channel_ = Channel(std::move(ends.first));
 

@@ -29,6 +29,8 @@ class WorkerProcess {
   // The worker dies with the thread that starts it (PR_SET_PDEATHSIG follows the parent thread),
   // so start workers on a thread that outlives them.
   static Result<std::unique_ptr<WorkerProcess>> start(const SandboxConfig& config);
+  // An inert handle (no process); start() returns live ones.
+  WorkerProcess() = default;
   // Waits (up to 60 s) until the worker reports ready: warmed up, limited and under its seccomp
   // filter. kInternal with the worker's own reason when it cannot sandbox itself. Any thread.
   Status wait_ready();
@@ -50,8 +52,6 @@ class WorkerProcess {
   int reap_after_close();
 
  private:
-  WorkerProcess() = default;
-
   pid_t pid_ = -1;
   bool reaped_ = false;
   int wait_status_ = 0;
