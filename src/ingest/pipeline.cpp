@@ -258,7 +258,6 @@ std::unique_ptr<sandbox::ExtractionRunner> make_runner(const IngestOptions& opti
                          options.ocr_languages.empty() ? extract::kDefaultOcrLanguages : options.ocr_languages};
   if (options.isolation == IngestOptions::Isolation::kThreads) return sandbox::make_in_process_runner(ocr);
   sandbox::SandboxConfig config;
-  if (!options.worker_executable.empty()) config.executable = options.worker_executable;
   config.timeout = std::chrono::seconds(std::max(0, options.timeout_seconds));
   config.address_space_bytes = options.memory_limit_bytes;
   config.ocr = ocr;

@@ -36,8 +36,6 @@ struct IngestOptions {
   // each worker's address-space limit (0 = none).
   int timeout_seconds = 120;
   uint64_t memory_limit_bytes = 4ull << 30;
-  // The binary workers are started from; empty means this one (/proc/self/exe).
-  std::filesystem::path worker_executable;
 };
 
 struct IngestReport {

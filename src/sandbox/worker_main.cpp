@@ -224,6 +224,8 @@ Status set_up(Worker& worker, const Result<WorkerSettings>& settings, const Stat
 }  // namespace
 
 int worker_main() {
+  // Started from /proc/self/exe, the process would be called "exe" in ps and top.
+  ::prctl(PR_SET_NAME, "dossier-worker");
   // Die with the ingest, even while busy; if it is already gone, stop now.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() == 1) return 3;
