@@ -198,7 +198,7 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
   Attempt a;
   auto started = worker(level);
   if (!started.has_value()) return done(std::move(a), started.error());
-  WorkerProcess& w = **started;
+  WorkerProcess& first = **started;
   auto fd = open_read(job.blob);
   if (!fd.has_value()) return done(std::move(a), fd.error());
 
@@ -212,12 +212,22 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
   const uint64_t budget = budget_seconds(job.item.bytes.size());
   // A backstop for CPU burnt while the wall clock is paused (the ingest busy with a child).
   request.cpu_seconds = budget > 0 ? static_cast<uint32_t>(std::min<uint64_t>(budget + 10, UINT32_MAX)) : 0;
-  const uint64_t failures_before = w.alloc_failures();
-  if (Status s = w.channel().send(MessageType::kExtract, encode_request(request), fd->get(), SendMode::kNonBlocking);
-      !s.has_value()) {
-    return died(level, std::move(a), Error{ErrorCode::kInternal, "worker stopped answering: " + s.error().message, ""});
+  std::string encoded = encode_request(request);
+  Status sent = first.channel().send(MessageType::kExtract, encoded, fd->get(), SendMode::kNonBlocking);
+  if (!sent.has_value()) {
+    // The worker died between items (the out-of-memory killer, say): not this item's doing. A
+    // fresh one takes it.
+    discard(level);
+    auto fresh = worker(level);
+    if (!fresh.has_value()) return done(std::move(a), fresh.error());
+    sent = (*fresh)->channel().send(MessageType::kExtract, encoded, fd->get(), SendMode::kNonBlocking);
+    if (!sent.has_value()) {
+      return died(level, std::move(a), Error{ErrorCode::kInternal, "worker stopped answering: " + sent.error().message, ""});
+    }
   }
   fd->reset();
+  WorkerProcess& w = *slots_[level];
+  const uint64_t failures_before = w.alloc_failures();
 
   auto violation = [&](Attempt& attempt, const std::string& what) {
     w.kill_and_reap();
