@@ -4,14 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#define DOSSIER_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define DOSSIER_SANITIZED 1
-#endif
+#include "sandbox/sanitizers.h"
 
 namespace dossier::sandbox {
 namespace {

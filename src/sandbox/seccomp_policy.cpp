@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "sandbox/sanitizers.h"
 #include "sandbox/seccomp_handles.h"
 
 namespace dossier::sandbox {
@@ -168,6 +169,13 @@ Status install_worker_filter(SeccompMode mode) {
       rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), {SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0)}));
   DOSSIER_RETURN_IF_ERROR(
       rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), {SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A1(SCMP_CMP_EQ, RLIMIT_CPU)}));
+
+  // The sanitizers test whether memory is readable by writing it to a pipe (UBSan's vptr check,
+  // reports); without one every check fails. Sanitizer builds only.
+  if (kSanitizerBuild) {
+    DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pipe)));
+    DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pipe2)));
+  }
 
   if (int rc = seccomp_load(ctx); rc != 0) {
     return Error{ErrorCode::kInternal, std::string("cannot install the seccomp filter: ") + std::strerror(-rc),
