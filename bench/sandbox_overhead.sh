@@ -7,9 +7,10 @@
 #
 # Each round ingests the folders into a fresh project once per mode, the two modes in alternating
 # order (so that a busy neighbour or a warming page cache does not favour one); RUNS rounds
-# (default 5). Prints every run, then per mode the median and best wall time, CPU time (the ingest
-# and its workers, which it reaps) and peak RSS (of the largest single process: the ingest or one
-# worker), the documents and failures found (which must agree), and the overhead.
+# (default 5). Prints every run, then per mode the median and best wall time, the median CPU time
+# (the ingest and its workers, which it reaps) and peak RSS (of the largest single process: the
+# ingest or one worker), the documents and failures found (which must agree), and the overhead,
+# also as the median of each round's own ratio.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -57,20 +58,31 @@ for ((i = 0; i < runs; i++)); do
   fi
 done
 
-# "median best cpu_of_median rss_max docs fails" of a mode's runs.
+# "median_wall best_wall median_cpu rss_max docs fails" of a mode's runs.
 summary() {
-  sort -n -k1,1 "$work/$1" | awk '{w[NR]=$1; c[NR]=$2; if ($3 > r) r = $3; d=$4; f=$5}
-    END {m = int((NR + 1) / 2); printf "%.2f %.2f %.2f %.1f %s %s\n", w[m], w[1], c[m], r / 1024, d, f}'
+  awk '{print $1}' "$work/$1" | sort -n > "$work/w"
+  awk '{print $2}' "$work/$1" | sort -n > "$work/c"
+  awk '{if ($3 > r) r = $3; d = $4; f = $5} END {printf "%.1f %s %s\n", r / 1024, d, f}' "$work/$1" > "$work/rest"
+  paste -d' ' <(awk '{a[NR]=$1} END{print a[int((NR+1)/2)], a[1]}' "$work/w") \
+              <(awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}' "$work/c") "$work/rest"
+}
+# The median over rounds of sandbox/threads for column $1 (both runs of a round ran back to back,
+# so a busy neighbour weighs on both): steadier on a shared machine than comparing medians.
+paired() {
+  paste -d' ' <(awk -v c="$1" '{print $c}' "$work/sandbox") <(awk -v c="$1" '{print $c}' "$work/threads") |
+    awk '{print ($1 / $2 - 1) * 100}' | sort -n | awk '{a[NR]=$1} END{printf "%.1f", a[int((NR+1)/2)]}'
 }
 read -r sm sb sc sr sd sf < <(summary sandbox)
 read -r tm tb tc tr td tf < <(summary threads)
 echo
-echo "| mode                  | median wall s | best wall s | CPU s (median run) | peak RSS MB | documents | failures |"
-echo "|-----------------------|--------------:|------------:|-------------------:|------------:|----------:|---------:|"
-printf '| sandbox (default)     | %13s | %11s | %18s | %11s | %9s | %8s |\n' "$sm" "$sb" "$sc" "$sr" "$sd" "$sf"
-printf '| --no-sandbox          | %13s | %11s | %18s | %11s | %9s | %8s |\n' "$tm" "$tb" "$tc" "$tr" "$td" "$tf"
-printf '| sandbox overhead      | %12.1f%% | %10.1f%% | %17.1f%% |             |           |          |\n' \
+echo "| mode                  | median wall s | best wall s | median CPU s | peak RSS MB | documents | failures |"
+echo "|-----------------------|--------------:|------------:|-------------:|------------:|----------:|---------:|"
+printf '| sandbox (default)     | %13s | %11s | %12s | %11s | %9s | %8s |\n' "$sm" "$sb" "$sc" "$sr" "$sd" "$sf"
+printf '| --no-sandbox          | %13s | %11s | %12s | %11s | %9s | %8s |\n' "$tm" "$tb" "$tc" "$tr" "$td" "$tf"
+printf '| sandbox/no-sandbox    | %12.1f%% | %10.1f%% | %11.1f%% |             |           |          |\n' \
   "$(echo "($sm / $tm - 1) * 100" | bc -l)" "$(echo "($sb / $tb - 1) * 100" | bc -l)" "$(echo "($sc / $tc - 1) * 100" | bc -l)"
+echo
+echo "paired (median over rounds of the round's sandbox/no-sandbox): wall $(paired 1)%, CPU $(paired 2)%"
 echo
 [ "$sd" = "$td" ] && [ "$sf" = "$tf" ] || echo "WARNING: the modes disagree on documents or failures"
 echo "Target (issue #6): the sandbox adds under 10% to ingest time."
