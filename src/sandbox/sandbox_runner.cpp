@@ -1,6 +1,7 @@
-// The sandboxed ExtractionRunner: one worker process per nesting level of the pipeline thread
-// that owns the runner (an archive's worker waits while a member is extracted by the next one),
-// each replaced when it dies. docs/design-notes.md "Sandbox" has the whole design.
+// The sandboxed ExtractionRunner: one worker process for the pipeline thread that owns the
+// runner, replaced when it dies. Should run() be re-entered from on_child (a member extracted
+// while its archive is still being read; the pipeline does not do that), each nesting level gets
+// a worker of its own. docs/design-notes.md "Sandbox" has the whole design.
 #include <signal.h>
 #include <sys/wait.h>
 
