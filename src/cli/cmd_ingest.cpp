@@ -99,12 +99,23 @@ void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
       ->check(CLI::IsMember({"auto", "force", "off"}));
   cmd->add_option("--ocr-languages", options.ocr_languages,
                   "Tesseract languages for this run, e.g. eng+chi_tra+uig (default: `dossier config ocr.languages`)");
+  static bool no_sandbox = false;
+  cmd->add_flag("--no-sandbox", no_sandbox,
+                "extract in threads of this process instead of sandboxed worker processes "
+                "(tests and debugging only: never for untrusted files)");
+  cmd->add_option("--timeout", options.timeout_seconds,
+                  "seconds an item may take in its worker, plus one per MiB of input; 0 = no limit (default: 120)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--memory-limit", options.memory_limit_bytes,
+                  "address space of each worker, e.g. 2G or 512M; 0 = no limit (default: 4G)")
+      ->transform(CLI::AsSizeValue(false));
   cmd->callback([&] {
     auto dir = ingest::resolve_project_dir(g.project);
     options.ocr_mode = ocr_mode == "force" ? extract::OcrMode::kForce
                        : ocr_mode == "off" ? extract::OcrMode::kOff
                                            : extract::OcrMode::kAuto;
     options.progress = Progress::auto_mode(g.json);
+    options.isolation = no_sandbox ? ingest::IngestOptions::Isolation::kThreads : ingest::IngestOptions::Isolation::kSandbox;
     std::vector<std::filesystem::path> inputs;
     for (const auto& p : paths) {
       std::error_code ec;

@@ -1,11 +1,15 @@
 // dossier: turn a pile of leaked files into evidence a newsroom can search, verify and publish.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-#include <cstdlib>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
 #include "cli/commands.h"
+#include "sandbox/worker_main.h"
+#include "sandbox/worker_process.h"
 
 int main(int argc, char** argv) {
   using namespace dossier::cli;
@@ -16,6 +20,8 @@ int main(int argc, char** argv) {
     setenv("OMP_THREAD_LIMIT", "1", 1);
     execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
   }
+  // The ingest starts its sandboxed extraction workers from this binary (src/sandbox).
+  if (argc == 2 && std::strcmp(argv[1], dossier::sandbox::kWorkerArg) == 0) return dossier::sandbox::worker_main();
   CLI::App app{"dossier: search, verify and publish leaked documents, offline"};
   app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION);
   app.require_subcommand(1);

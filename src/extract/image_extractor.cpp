@@ -194,6 +194,7 @@ void add_ocr_pages(const Item& item, OcrEngine& ocr, Extraction& out) {
     out.warnings.push_back("OCR: " + pages.error().message);
     return;
   }
+  out.metadata.push_back({"ocr:engine", ocr.tool() + " " + ocr.tool_version()});
   int number = 0;
   for (OcrPage& p : *pages) {
     Page page;
@@ -269,5 +270,7 @@ Result<Extraction> ImageExtractor::extract(const Item& item, ExtractContext& ctx
     return Error{ErrorCode::kCorrupt, std::string("corrupt image: ") + e.what(), item.name};
   }
 }
+
+void ensure_exiv2_initialized() { init_exiv2_once(); }
 
 }  // namespace dossier::extract

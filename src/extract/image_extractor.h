@@ -25,6 +25,10 @@ class ImageExtractor final : public Extractor {
   Result<Extraction> extract(const Item& item, ExtractContext& ctx) const override;
 };
 
+// Initialises Exiv2's XMP toolkit (once per process; thread-safe). Extraction calls it itself;
+// warm_up_libraries() calls it early for sandboxed workers.
+void ensure_exiv2_initialized();
+
 // "2009:08:11 09:09:45" (EXIF's form) with an optional "+02:00" offset to Unix seconds.
 std::optional<int64_t> parse_exif_date(std::string_view date, std::string_view offset = {});
 

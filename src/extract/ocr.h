@@ -64,7 +64,8 @@ class OcrEngine {
 };
 
 // The Tesseract engine (libtesseract, LSTM models from the Debian language packs), with
-// orientation and script detection from the "osd" pack when installed. kUnsupported when a
+// orientation and script detection from the "osd" pack when installed, behind a
+// CachingOcrEngine (ocr_cache.h) so that an identical image is read once per worker. kUnsupported when a
 // language's traineddata is missing, naming the package to install.
 Result<std::unique_ptr<OcrEngine>> make_tesseract_engine(const std::string& languages);
 

@@ -689,6 +689,8 @@ Status extract_pages(fz_context* ctx, pdf_document* doc, const ExtractContext& x
       if (!note.empty())
         out.warnings.push_back(prefix + note);
       if (read.has_value()) {
+        if (find_meta(out, "ocr:engine") == nullptr)
+          add_meta(out, "ocr:engine", xctx.ocr->tool() + " " + xctx.ocr->tool_version());
         // The OCR reading replaces the text layer (with --ocr=force, a layer that was there).
         text = std::move(read->text);
         page.source = TextSource::kOcr;

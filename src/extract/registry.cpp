@@ -1,10 +1,12 @@
 #include "extract/registry.h"
 
 #include <array>
+#include <cstdlib>
 
 #include "extract/archive_extractor.h"
 #include "extract/email_extractor.h"
 #include "extract/epub_extractor.h"
+#include "extract/hostile_test_extractor.h"
 #include "extract/html_extractor.h"
 #include "extract/image_extractor.h"
 #include "extract/magic_handles.h"
@@ -169,13 +171,23 @@ Registry::Registry() {
   static const SmimeExtractor smime;
   static const TnefExtractor tnef;
   static const NamedUnsupportedExtractor unsupported;
+  // Claims nothing unless DOSSIER_TEST_EXTRACTORS=1: the sandbox's tests use it to crash workers.
+  static const char* test_env = std::getenv("DOSSIER_TEST_EXTRACTORS");
+  static const HostileTestExtractor hostile_test(test_env != nullptr && std::string_view(test_env) == "1");
   extractors_ = {&pdf,   &html, &xml,  &image, &ooxml, &odf,         &xps,  &epub, &archive,
-                 &ole,   &rtf,  &email, &mbox, &pst,   &smime, &tnef, &unsupported, &text};
+                 &ole,   &rtf,  &email, &mbox, &pst,   &smime, &tnef, &unsupported, &text, &hostile_test};
 }
 
 const Registry& Registry::instance() {
   static const Registry registry;
   return registry;
+}
+
+const Extractor* Registry::by_name(std::string_view name) const {
+  for (const Extractor* e : extractors_) {
+    if (e->id().name == name) return e;
+  }
+  return nullptr;
 }
 
 const Extractor* Registry::find(const Probe& probe) const {

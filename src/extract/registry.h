@@ -19,12 +19,20 @@ std::string sniff_mime(std::span<const uint8_t> head);
 std::string type_family(std::string_view mime);
 
 // Every extractor dossier has, in one table (registry.cpp). Thread-safe; lives for the program.
+// Makes every library the extractors use read its data files now: GMime, libxml2, Exiv2, glibc's
+// time zone and iconv modules. A sandboxed worker calls it before its seccomp filter forbids
+// opening files; elsewhere it is never needed. Not thread-safe against running extractions.
+void warm_up_libraries();
+
 class Registry {
  public:
   static const Registry& instance();
 
   // The best extractor for the probe, or nullptr when none claims it.
   const Extractor* find(const Probe& probe) const;
+  // The extractor whose id().name is `name`, or nullptr. A sandboxed worker runs the one the
+  // ingest chose by name.
+  const Extractor* by_name(std::string_view name) const;
   const std::vector<const Extractor*>& all() const { return extractors_; }
 
  private:

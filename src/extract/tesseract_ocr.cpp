@@ -21,6 +21,7 @@
 #include <mutex>
 
 #include "extract/ocr.h"
+#include "extract/ocr_cache.h"
 #include "extract/ocr_image.h"
 #include "text/normalize.h"
 
@@ -300,7 +301,7 @@ Status check_ocr_languages(const std::string& languages) {
 
 Result<std::unique_ptr<OcrEngine>> make_tesseract_engine(const std::string& languages) {
   DOSSIER_RETURN_IF_ERROR(check_ocr_languages(languages));
-  return std::unique_ptr<OcrEngine>(std::make_unique<TesseractEngine>(languages));
+  return std::unique_ptr<OcrEngine>(std::make_unique<CachingOcrEngine>(std::make_unique<TesseractEngine>(languages)));
 }
 
 }  // namespace dossier::extract

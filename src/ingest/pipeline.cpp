@@ -13,10 +13,10 @@
 #include "core/time_util.h"
 #include "extract/registry.h"
 #include "index/index.h"
-#include "ingest/ocr_cache.h"
 #include "ingest/project.h"
 #include "ingest/walker.h"
 #include "ingest/writer.h"
+#include "sandbox/extraction_runner.h"
 #include "store/blob_store.h"
 #include "store/catalog.h"
 #include "text/lang.h"
@@ -56,17 +56,16 @@ std::string join_display(const std::string& parent, const std::string& name) { r
 class Worker {
  public:
   Worker(const ProjectPaths& paths, RunState& run, BoundedQueue<WriterItem>& out, Progress& progress,
-         std::unique_ptr<store::Catalog> catalog, const extract::OcrConfig& ocr)
-      : blobs_(paths.blobs()), run_(run), out_(out), progress_(progress), catalog_(std::move(catalog)),
-        ocr_mode_(ocr.mode) {
-    if (ocr.mode != extract::OcrMode::kOff) {
-      // Checked by run_ingest; the models load at the first image, so runs without one pay nothing.
-      if (auto engine = extract::make_tesseract_engine(ocr.languages); engine.has_value()) {
-        tesseract_ = std::move(engine).value();
-        ocr_ = std::make_unique<CachingOcrEngine>(*tesseract_, *catalog_);
-      }
-    }
-  }
+         std::unique_ptr<store::Catalog> catalog, std::unique_ptr<sandbox::ExtractionRunner> runner)
+      : blobs_(paths.blobs()),
+        run_(run),
+        out_(out),
+        progress_(progress),
+        catalog_(std::move(catalog)),
+        runner_(std::move(runner)) {}
+
+  Status start() { return runner_->start(); }
+  Status wait_ready() { return runner_->wait_ready(); }
 
   void process_file(const WalkedFile& file) {
     auto put = blobs_.put_file(file.path);
@@ -104,8 +103,9 @@ class Worker {
       emit(WriterItem::location_only(std::move(loc), display));
       return;
     }
-    // Children are stored and extracted as the extractor finds them (depth first), so a mailbox
-    // never holds more than one message in memory; the container's own item follows them.
+    // Children are stored as the extractor finds them, so a mailbox never holds more than one
+    // message in memory, and extracted (depth first) once it is done; the container's own item
+    // follows them.
     WriterItem item = extract_one(digest, size, name, depth, display);
     item.location = std::move(loc);
     item.display_path = display;
@@ -113,8 +113,17 @@ class Worker {
     emit(std::move(item));
   }
 
-  void store_child(const std::string& parent_id, int parent_depth, const std::string& parent_display,
-                   extract::Child& child) {
+  // A child stored in the blob store, waiting for its container's extraction to end.
+  struct StoredChild {
+    Digest digest{};
+    uint64_t size = 0;
+    std::string name;
+    store::LocationRecord location;
+    std::string display;
+  };
+
+  void store_child(const std::string& parent_id, const std::string& parent_display, extract::Child& child,
+                   std::vector<StoredChild>& stored) {
     if (run_.stop.load()) return;
     run_.embedded.fetch_add(1, std::memory_order_relaxed);
     std::string display = join_display(parent_display, child.name);
@@ -130,7 +139,7 @@ class Worker {
     loc.parent_id = parent_id;
     loc.path = child.name;
     loc.size = put->size;
-    process_content(put->digest, put->size, child.name, parent_depth + 1, std::move(loc), display);
+    stored.push_back({put->digest, put->size, child.name, std::move(loc), std::move(display)});
   }
 
   WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth,
@@ -170,30 +179,26 @@ class Worker {
     extract::ExtractContext ctx;
     ctx.cancelled = &run_.stop;
     ctx.item_size = size;
-    ctx.ocr = ocr_.get();
-    ctx.ocr_mode = ocr_mode_;
     if (static_cast<uint32_t>(depth) >= ctx.limits.max_depth) {
       mark_failed(doc, Error{ErrorCode::kLimit, "nesting deeper than " + std::to_string(ctx.limits.max_depth) +
                                                     " containers: not extracted", name});
       return item;
     }
     uint64_t emitted = 0;
+    std::vector<StoredChild> children;
     ctx.on_child = [&](extract::Child&& child) {
       ++emitted;
-      store_child(doc.id, depth, display, child);
+      store_child(doc.id, display, child, children);
     };
-    extract::Item input{bytes, probe.mime, name, depth};
-    Result<extract::Extraction> result = Error{ErrorCode::kInternal, "extractor did not run", name};
-    try {
-      result = extractor->extract(input, ctx);
-    } catch (const std::exception& e) {
-      result = Error{ErrorCode::kInternal, std::string("extractor failed unexpectedly: ") + e.what(), name};
+    sandbox::ExtractJob job{extractor, extract::Item{bytes, probe.mime, name, depth}, blobs_.path_of(digest)};
+    Result<extract::Extraction> result = runner_->run(job, ctx);
+    // The children are extracted only now, so that one worker per thread suffices: a sandboxed
+    // worker cannot take a member while it is still reading the archive.
+    for (StoredChild& c : children) {
+      if (run_.stop.load()) break;
+      process_content(c.digest, c.size, c.name, depth + 1, std::move(c.location), c.display);
     }
     doc.children_emitted = emitted;
-    if (ocr_ != nullptr) {
-      item.ocr_readings = ocr_->take_new_readings();
-      item.ocr_engine = ocr_->tool() + " " + ocr_->tool_version();
-    }
     if (!result.has_value()) {
       mark_failed(doc, result.error());
       return item;
@@ -252,10 +257,17 @@ class Worker {
   BoundedQueue<WriterItem>& out_;
   Progress& progress_;
   std::unique_ptr<store::Catalog> catalog_;
-  extract::OcrMode ocr_mode_;
-  std::unique_ptr<extract::OcrEngine> tesseract_;
-  std::unique_ptr<CachingOcrEngine> ocr_;  // reads through tesseract_; null when OCR is off
+  std::unique_ptr<sandbox::ExtractionRunner> runner_;  // used by this worker's thread only
 };
+
+std::unique_ptr<sandbox::ExtractionRunner> make_runner(const IngestOptions& options, const extract::OcrConfig& ocr) {
+  if (options.isolation == IngestOptions::Isolation::kThreads) return sandbox::make_in_process_runner(ocr);
+  sandbox::SandboxConfig config;
+  config.timeout = std::chrono::seconds(std::max(0, options.timeout_seconds));
+  config.address_space_bytes = options.memory_limit_bytes;
+  config.ocr = ocr;
+  return sandbox::make_sandbox_runner(config);
+}
 
 }  // namespace
 
@@ -291,7 +303,18 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < jobs; ++i) {
     DOSSIER_ASSIGN_OR_RETURN(auto cat, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
-    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat), ocr));
+    workers.push_back(std::make_unique<Worker>(paths, run, results, progress, std::move(cat), make_runner(options, ocr)));
+  }
+  // Every worker process starts (and proves it can sandbox itself) before the first file is read.
+  // They are started from this thread, which outlives them (a worker dies with the thread that
+  // started it), and warm up side by side.
+  for (auto& w : workers) DOSSIER_RETURN_IF_ERROR(w->start());
+  {
+    std::vector<Status> ready(workers.size(), ok_status());
+    std::vector<std::thread> waiting;
+    for (size_t i = 0; i < workers.size(); ++i) waiting.emplace_back([&, i] { ready[i] = workers[i]->wait_ready(); });
+    for (auto& t : waiting) t.join();
+    for (const Status& s : ready) DOSSIER_RETURN_IF_ERROR(s);
   }
 
   std::thread walker([&] {

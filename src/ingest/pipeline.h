@@ -30,6 +30,14 @@ struct IngestOptions {
   // unless ocr_languages is set.
   extract::OcrMode ocr_mode = extract::OcrMode::kAuto;
   std::string ocr_languages;
+  // Where extractors run: sandboxed worker processes (the default), or threads of the ingest
+  // itself (--no-sandbox: for tests and debugging, never for untrusted files).
+  enum class Isolation { kSandbox, kThreads };
+  Isolation isolation = Isolation::kSandbox;
+  // Sandbox only: wall-clock deadline per item, plus one second per MiB of input (0 = none), and
+  // each worker's address-space limit (0 = none).
+  int timeout_seconds = 120;
+  uint64_t memory_limit_bytes = 4ull << 30;
 };
 
 struct IngestReport {

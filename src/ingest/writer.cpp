@@ -161,16 +161,20 @@ void Writer::log_derived_ocr(const WriterItem& item) {
     size += p.text.size();
     pages += std::to_string(p.number);
   }
-  if (pages.empty() || item.ocr_engine.empty()) return;
+  std::string engine;
+  for (const auto& m : item.metadata) {
+    if (m.key == "ocr:engine") engine = m.value;
+  }
+  if (pages.empty() || engine.empty()) return;
   CustodyTimer timer(report_);
   custody::DeriveEntry e;
   e.derivation = "ocr";
   e.input = *digest_from_hex(item.doc.id);
   e.output = h.finish();
   e.output_size = size;
-  auto space = item.ocr_engine.find(' ');
-  e.tool = item.ocr_engine.substr(0, space);
-  e.tool_version = (space == std::string::npos ? "" : item.ocr_engine.substr(space + 1)) + "; pages " + pages;
+  auto space = engine.find(' ');
+  e.tool = engine.substr(0, space);
+  e.tool_version = (space == std::string::npos ? "" : engine.substr(space + 1)) + "; pages " + pages;
   e.time = now_unix();
   e.dossier_version = DOSSIER_VERSION;
   pending_entries_.push_back(custody::encode_entry(e));
@@ -241,7 +245,6 @@ Status Writer::write_document(WriterItem& item) {
   if (existing.has_value() && existing->state != store::DocState::kPending) return write_location(item);
 
   DOSSIER_RETURN_IF_ERROR(catalog_->put_document(item.doc));
-  for (const auto& r : item.ocr_readings) DOSSIER_RETURN_IF_ERROR(catalog_->put_ocr_reading(r));
   log_ingest(item.location, &item.doc);
   log_derived_text(item);
   log_derived_ocr(item);

@@ -35,8 +35,6 @@ struct WriterItem {
   std::vector<store::PageRecord> pages;
   std::vector<store::MetaRecord> metadata;
   std::string problem_reason;            // kProblem
-  std::vector<store::OcrReading> ocr_readings;  // new OCR cache entries made while extracting
-  std::string ocr_engine;                        // "tesseract 5.3.0 eng+chi_sim" when OCR was available
 
   static WriterItem location_only(store::LocationRecord loc, std::string display) {
     WriterItem item;

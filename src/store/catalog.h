@@ -72,18 +72,6 @@ struct PageRecord {
   float ocr_confidence = -1;
 };
 
-struct OcrCachedPage {
-  std::string text;
-  float confidence = -1;
-  int rotation = 0;
-};
-
-struct OcrReading {
-  std::string input;   // sha256 hex of what was read
-  std::string engine;  // tool and version, with languages
-  std::vector<OcrCachedPage> pages;
-};
-
 struct MetaRecord {
   std::string key;
   std::string value;
@@ -165,12 +153,6 @@ class Catalog {
   // Project-level key/value settings (languages, origin name, ...).
   virtual Status set_setting(const std::string& key, const std::string& value) = 0;
   virtual Result<std::optional<std::string>> setting(const std::string& key) = 0;
-
-  // OCR readings by input (sha256 hex of the image bytes or rendered pixels) and engine
-  // ("tesseract 5.3.0 eng+chi_sim"), so that identical images are read once.
-  virtual Status put_ocr_reading(const OcrReading& reading) = 0;
-  // Empty when that input was never read by that engine.
-  virtual Result<std::vector<OcrCachedPage>> ocr_reading(const std::string& input, const std::string& engine) = 0;
 };
 
 enum class OpenMode { kReadWrite, kReadOnly };

@@ -42,8 +42,6 @@ class SqliteCatalog final : public Catalog {
   Status rollback() override { return simple(Query::kRollback); }
 
   Status put_document(const DocumentRecord& doc) override;
-  Status put_ocr_reading(const OcrReading& reading) override;
-  Result<std::vector<OcrCachedPage>> ocr_reading(const std::string& input, const std::string& engine) override;
   Result<std::optional<DocumentRecord>> find_document(const std::string& id) override;
   Result<std::vector<std::string>> ids_with_prefix(const std::string& prefix, int limit) override;
 

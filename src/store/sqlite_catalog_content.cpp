@@ -217,37 +217,4 @@ Result<std::optional<std::string>> SqliteCatalog::setting(const std::string& key
   });
 }
 
-Status SqliteCatalog::put_ocr_reading(const OcrReading& reading) {
-  return guarded(path_, [&]() -> Status {
-    return in_savepoint([&]() -> Status {
-      for (size_t i = 0; i < reading.pages.size(); ++i) {
-        const OcrCachedPage& p = reading.pages[i];
-        DOSSIER_ASSIGN_OR_RETURN(Statement s, use(Query::kPutOcrCache));
-        s.bind(1, reading.input).bind(2, reading.engine).bind(3, static_cast<int64_t>(i)).bind(4, p.text);
-        s.bind(5, static_cast<double>(p.confidence)).bind(6, int64_t{p.rotation});
-        DOSSIER_RETURN_IF_ERROR(s.run());
-      }
-      return ok_status();
-    });
-  });
-}
-
-Result<std::vector<OcrCachedPage>> SqliteCatalog::ocr_reading(const std::string& input, const std::string& engine) {
-  return guarded(path_, [&]() -> Result<std::vector<OcrCachedPage>> {
-    DOSSIER_ASSIGN_OR_RETURN(Statement s, use(Query::kOcrCache));
-    s.bind(1, input).bind(2, engine);
-    std::vector<OcrCachedPage> out;
-    for (;;) {
-      DOSSIER_ASSIGN_OR_RETURN(bool row, s.step());
-      if (!row)
-        return out;
-      OcrCachedPage p;
-      p.text = s.text(1);
-      p.confidence = static_cast<float>(s.real(2));
-      p.rotation = static_cast<int>(s.int64(3));
-      out.push_back(std::move(p));
-    }
-  });
-}
-
 }  // namespace dossier::store

@@ -47,8 +47,6 @@ enum class Query : size_t {
   kProblems,
   kSetSetting,
   kSetting,
-  kPutOcrCache,
-  kOcrCache,
   kCount,  // not a query: the number of queries
 };
 
@@ -149,11 +147,6 @@ inline constexpr auto kQueries = std::to_array<QuerySpec>({
      "INSERT INTO settings (key, value) VALUES (?1, ?2) "
      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
     {"cannot read a setting", "SELECT value FROM settings WHERE key = ?1"},
-    {"cannot store an OCR reading",
-     "INSERT OR REPLACE INTO ocr_cache (input, engine, page, text, confidence, rotation) "
-     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-    {"cannot read the OCR cache",
-     "SELECT page, text, confidence, rotation FROM ocr_cache WHERE input = ?1 AND engine = ?2 ORDER BY page"},
 });
 
 static_assert(kQueries.size() == static_cast<size_t>(Query::kCount),

@@ -87,18 +87,7 @@ CREATE TABLE settings (
   key TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL
 );
-)sql"},
-    {"OCR cache", R"sql(
-CREATE TABLE ocr_cache (
-  input TEXT NOT NULL,
-  engine TEXT NOT NULL,
-  page INTEGER NOT NULL,
-  text TEXT NOT NULL,
-  confidence REAL NOT NULL,
-  rotation INTEGER NOT NULL,
-  PRIMARY KEY (input, engine, page)
-) WITHOUT ROWID;
-)sql"},
+)sql"}
 });
 
 constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
