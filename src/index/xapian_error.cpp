@@ -1,5 +1,8 @@
 #include "index/xapian_error.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include "index/schema.h"
 
 namespace dossier::index {
@@ -21,6 +24,13 @@ Error xapian_error(const Xapian::Error& e, std::string_view what, const std::str
     code = ErrorCode::kCorrupt;
   } else if (type == "WildcardError") {
     code = ErrorCode::kInvalidInput;
+  }
+  // Xapian keeps the errno of a failed write only as its text.
+  const char* sys = e.get_error_string();
+  if (sys != nullptr && (std::strcmp(sys, std::strerror(ENOSPC)) == 0 ||
+                         std::strcmp(sys, std::strerror(EDQUOT)) == 0)) {
+    code = ErrorCode::kDiskFull;
+    msg += "; the disk is full: free space and run the same command again, it resumes";
   }
   return Error{code, std::move(msg), context};
 }
