@@ -331,6 +331,12 @@ void add_summary(Pass& p, const std::optional<ZipDirectory>& dir) {
   meta.push_back({"archive:entries", std::to_string(p.entries)});
   if (p.zip && dir.has_value()) {
     p.out.declared_children = dir->files;
+    if (dir->shared_offsets > 0) {
+      p.problem(std::to_string(dir->shared_offsets) + " overlapping entries", "limit",
+                std::to_string(dir->shared_offsets) +
+                    " central directory entries point at a member another entry already names "
+                    "(overlapping files: a zip bomb?); each member was read once");
+    }
     if (!dir->walked)
       p.warn("zip central directory damaged: counting the " + std::to_string(dir->entries) +
              " entries its end record declares");

@@ -51,6 +51,9 @@ struct Limits {
   uint32_t max_children = 100000;           // per item
   uint32_t max_depth = 32;                  // nesting of containers
   uint32_t max_pages = 100000;              // per document
+  // Per email: GMime builds the whole part tree in memory (about 3 KB a part, 400 MB for a
+  // message of 100,000 parts), so a message is cut before the part past this one.
+  uint32_t max_mime_parts = 10000;
 };
 
 // Per-call limits, cancellation and the child sink. Owned by the caller.
