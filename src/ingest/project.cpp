@@ -1,6 +1,7 @@
 #include "ingest/project.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cstdlib>
 #include <system_error>
@@ -27,6 +28,26 @@ Error no_project_error(const std::filesystem::path& dir) {
                dir.string()};
 }
 
+Error stopped_writing(const Error& cause, const std::filesystem::path& project_dir) {
+  if (cause.code != ErrorCode::kDiskFull) return cause;
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(project_dir, ec);
+  if (ec) dir = project_dir;
+  std::string free_text = "no space";
+  struct statvfs vfs {};
+  if (::statvfs(dir.c_str(), &vfs) == 0) {
+    uint64_t free_mb = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize / (1024 * 1024);
+    free_text = std::to_string(free_mb) + " MB free";
+  }
+  // The cause's own advice repeats ours: keep what failed, up to the first hint.
+  std::string what = cause.message.substr(0, cause.message.find("; "));
+  if (!cause.context.empty()) what += ": " + cause.context;
+  return Error{ErrorCode::kDiskFull,
+               "disk full: " + free_text + " on " + dir.lexically_normal().string() +
+                   "; free space and run `dossier ingest` again to finish",
+               what};
+}
+
 Status init_project(const std::filesystem::path& dir) {
   if (is_project(dir)) {
     return Error{ErrorCode::kInvalidInput, "a dossier project already exists here; nothing was changed",
@@ -45,7 +66,7 @@ Status init_project(const std::filesystem::path& dir) {
   if (!log.has_value()) return log.error();
   auto catalog = store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadWrite);
   if (!catalog.has_value()) return catalog.error();
-  return ok_status();
+  return (*catalog)->set_setting(kSettledEntriesKey, "0");
 }
 
 }  // namespace dossier::ingest
