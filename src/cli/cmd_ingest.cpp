@@ -130,9 +130,17 @@ void add_stats(CLI::App& app, GlobalOptions& g, int& rc) {
 
 namespace {
 
-// Why a document read without error has no text: the format has none, or it needs OCR.
-std::string no_text_reason(const store::DocumentRecord& d) {
+// Why a document read without error has no text: it is damaged, the format has none, or it
+// needs OCR.
+std::string no_text_reason(const store::DocumentRecord& d, store::Catalog& catalog) {
   if (d.size == 0) return "empty file";
+  auto meta = catalog.metadata(d.id);
+  if (meta.has_value()) {
+    for (const auto& m : *meta) {
+      if (m.key == "dossier:warning" && m.value.find("damaged") != std::string::npos)
+        return "damaged " + d.type + ", no text recovered: " + m.value;
+    }
+  }
   if (d.type == "image") return "image: metadata only; its text needs OCR";
   if (d.type == "pdf") return "PDF without a text layer (a scan?): its text needs OCR";
   if (d.type == "archive" || d.children_emitted > 0) return "container: its contents are documents of their own";
@@ -196,7 +204,7 @@ void add_failures(CLI::App& app, GlobalOptions& g, int& rc) {
     }
     nlohmann::json jnotext = nlohmann::json::array();
     for (const auto& d : *textless) {
-      std::string why = no_text_reason(d);
+      std::string why = no_text_reason(d, **catalog);
       auto paths = display_paths(**catalog, d.id);
       if (g.json) {
         jnotext.push_back({{"id", d.id}, {"mime", d.mime}, {"reason", why}, {"locations", paths}});

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -70,7 +72,9 @@ RunResult run_dossier(const std::vector<std::string>& args) {
     r.err = std::string("cannot start ") + DOSSIER_BIN;
     return r;
   }
-  r.exit_code = wait_dossier(pid);
+  auto start = std::chrono::steady_clock::now();
+  r.exit_code = wait_dossier(pid, &r.max_rss_kb);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
@@ -80,9 +84,11 @@ int spawn_dossier(const std::vector<std::string>& args) {
   return spawn_with_output(args, "/dev/null", "/dev/null");
 }
 
-int wait_dossier(int pid) {
+int wait_dossier(int pid, long* max_rss_kb) {
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  if (max_rss_kb != nullptr) *max_rss_kb = usage.ru_maxrss;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 

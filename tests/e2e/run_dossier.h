@@ -13,6 +13,8 @@ struct RunResult {
   int exit_code = -1;  // -signal when killed
   std::string out;
   std::string err;
+  long max_rss_kb = 0;  // peak resident set size of the process (getrusage ru_maxrss)
+  double seconds = 0;   // wall time
   nlohmann::json json() const { return nlohmann::json::parse(out); }
 };
 
@@ -20,8 +22,9 @@ RunResult run_dossier(const std::vector<std::string>& args);
 
 // Starts dossier without waiting; output goes to /dev/null. Returns the pid, or -1.
 int spawn_dossier(const std::vector<std::string>& args);
-// Waits for a spawned dossier; returns its exit code, or -signal.
-int wait_dossier(int pid);
+// Waits for a spawned dossier; returns its exit code, or -signal. `max_rss_kb`, if given,
+// receives its peak resident set size.
+int wait_dossier(int pid, long* max_rss_kb = nullptr);
 
 // A fresh directory under the system temp dir, removed by the destructor.
 class TempDir {
