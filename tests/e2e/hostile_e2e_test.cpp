@@ -151,6 +151,8 @@ class HostileFiles : public ::testing::Test {
     const std::string jpeg = slurp(fs::path(DOSSIER_FIXTURES) / "extract" / "exif.jpg");
     write_bytes(h / "truncated.jpg", jpeg.substr(0, jpeg.size() / 2));
     write_bytes(h / "truncated.pst", pst_header(1 << 20));
+    write_bytes(h / "pdf-first.zip", zip_archive({zip_stored("first.pdf", pdf_document({"a stored polyglot page"})),
+                                                  zip_deflated("hidden.txt", "the member behind the pdf: quetzal")}));
     write_bytes(h / "deep-10000.zip", zip_nested(10000, "the deepest marmalade line"));
     write_bytes(h / "parts-100000.eml", many_part_message(100000));
     write_bytes(in_ / "m-normal.docx", docx_document(docx_paragraph("quarterly walrus figures")));
@@ -333,6 +335,14 @@ TEST_F(HostileFiles, HundredThousandPartMessageIsReadUpToThePartLimit) {
   EXPECT_EQ(o.state, "indexed") << o.describe();
   EXPECT_TRUE(o.any_problem("the message has 100000 MIME parts; only the first 10000 were read")) << o.describe();
   EXPECT_EQ(search("quillwort")["total"], 1);
+}
+
+TEST_F(HostileFiles, ZipStartingWithAStoredPdfIsReadAsAZip) {
+  Outcome o = outcome("pdf-first.zip");
+  ASSERT_TRUE(o.document);
+  EXPECT_EQ(o.state, "indexed") << o.describe();
+  EXPECT_EQ(search("quetzal")["total"], 1);
+  EXPECT_EQ(search("\"stored polyglot page\"")["total"], 1);
 }
 
 TEST_F(HostileFiles, OrdinaryFilesAroundThemAreSearchable) {

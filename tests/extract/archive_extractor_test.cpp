@@ -293,6 +293,23 @@ std::string overlapping_zip(const std::string& one_member_zip, uint32_t copies) 
   return out + end;
 }
 
+TEST(ArchiveExtractor, ZipWhoseFirstMemberIsAStoredPdfIsAnArchive) {
+  // The PDF header is 40 bytes in: the PDF extractor used to claim the zip and hide the rest.
+  const std::string pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+  uint32_t crc = 0xffffffffu;
+  for (unsigned char c : pdf) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+  }
+  const std::string zip = testing::splice_zips(
+      {testing::make_raw_zip("first.pdf", pdf, 0, pdf.size(), ~crc), make_zip({{"second.txt", "the second member"}})});
+  EXPECT_EQ(testing::chosen(zip), "archive");
+  auto x = testing::run(ArchiveExtractor(), zip);
+  ASSERT_TRUE(x.has_value()) << x.error().to_string();
+  ASSERT_EQ(x->children.size(), 2u);
+  EXPECT_EQ(x->children[0].bytes, pdf);
+}
+
 TEST(ZipDirectory, CountsEntriesThatShareALocalHeader) {
   const std::string zip = overlapping_zip(make_zip({{"zeros.bin", std::string(1 << 16, '\0')}}), 300);
   auto dir = read_zip_directory(as_bytes(zip));
