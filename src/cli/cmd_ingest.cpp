@@ -32,6 +32,10 @@ void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
   cmd->add_option("paths", paths, "files and folders to ingest")->required();
   cmd->add_option("-j,--jobs", options.jobs, "extraction workers (default: one per core)");
   cmd->add_flag("--rehash", options.rehash, "read and hash every file, even those unchanged since the last ingest");
+  cmd->add_option("--commit-every", options.batch_documents,
+                  "commit at least every N documents (a crash loses at most one batch)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->callback([&] {
     auto dir = ingest::resolve_project_dir(g.project);
     options.progress = Progress::auto_mode(g.json);
