@@ -25,10 +25,17 @@ Error xapian_error(const Xapian::Error& e, std::string_view what, const std::str
   } else if (type == "WildcardError") {
     code = ErrorCode::kInvalidInput;
   }
-  // Xapian keeps the errno of a failed write only as its text.
+  // Xapian keeps the errno of a failed write only as its text, and a failed commit wraps the
+  // write error in its own ("Modifications failed (... No space left on device) ...").
   const char* sys = e.get_error_string();
-  if (sys != nullptr && (std::strcmp(sys, std::strerror(ENOSPC)) == 0 ||
-                         std::strcmp(sys, std::strerror(EDQUOT)) == 0)) {
+  const std::string description = e.get_description();
+  bool full = false;
+  for (int err : {ENOSPC, EDQUOT}) {
+    const char* text = std::strerror(err);
+    full = full || (sys != nullptr && std::strcmp(sys, text) == 0) ||
+           description.find(text) != std::string::npos;
+  }
+  if (full) {
     code = ErrorCode::kDiskFull;
     msg += "; the disk is full: free space and run the same command again, it resumes";
   }
