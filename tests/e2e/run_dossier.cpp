@@ -6,9 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -61,6 +63,43 @@ int spawn_with_output(const std::vector<std::string>& args, const char* out, con
 }
 
 }  // namespace
+
+namespace {
+
+long anon_kb(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::strtol(line.c_str() + 8, nullptr, 10);
+  }
+  return 0;
+}
+
+}  // namespace
+
+RunResult run_dossier_sampled(const std::vector<std::string>& args) {
+  TempDir io;
+  auto out_path = io.path() / "out";
+  auto err_path = io.path() / "err";
+  RunResult r;
+  int pid = spawn_with_output(args, out_path.c_str(), err_path.c_str());
+  if (pid < 0) {
+    r.err = std::string("cannot start ") + DOSSIER_BIN;
+    return r;
+  }
+  auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  struct rusage usage {};
+  while (wait4(pid, &status, WNOHANG, &usage) == 0) {
+    r.max_anon_kb = std::max(r.max_anon_kb, anon_kb(pid));
+    ::usleep(20000);
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  r.max_rss_kb = usage.ru_maxrss;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
 
 RunResult run_dossier(const std::vector<std::string>& args) {
   TempDir io;
