@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds dossier and runs every test: unit and end-to-end tests always,
-# corpus tests (ctest label "corpus") when ../shared/corpora is present.
+# corpus tests (ctest label "corpus") when ../shared/corpora is present; then the unit tests under
+# the asan preset (AddressSanitizer and UBSan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -11,5 +12,13 @@ if [ -d ../shared/corpora ]; then
 else
   echo "test.sh: ../shared/corpora not found: corpus tests skipped"
 fi
-cd build/release
-ctest -L "$labels" --output-on-failure -j"$(nproc)" --timeout 1500
+(cd build/release && ctest -L "$labels" --output-on-failure -j"$(nproc)" --timeout 1500)
+
+# The unit tests again under AddressSanitizer and UBSan (the asan preset). Only the unit test
+# binaries are built (target unit_tests), through ccache like the release build.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+if [ ! -f build/asan/build.ninja ]; then
+  cmake --preset asan >/dev/null
+fi
+cmake --build build/asan -j"$(nproc)" --target unit_tests
+(cd build/asan && ctest -L unit --output-on-failure -j"$(nproc)" --timeout 1500)

@@ -109,6 +109,10 @@ void add_ingest(CLI::App& app, GlobalOptions& g, int& rc) {
   cmd->add_option("--memory-limit", options.memory_limit_bytes,
                   "address space of each worker, e.g. 2G or 512M; 0 = no limit (default: 4G)")
       ->transform(CLI::AsSizeValue(false));
+  cmd->add_option("--commit-every", options.batch_documents,
+                  "commit at least every N documents (a crash loses at most one batch)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->callback([&] {
     auto dir = ingest::resolve_project_dir(g.project);
     options.ocr_mode = ocr_mode == "force" ? extract::OcrMode::kForce
@@ -211,20 +215,23 @@ void add_stats(CLI::App& app, GlobalOptions& g, int& rc) {
 
 namespace {
 
-// Why a document read without error has no text: the format has none, OCR found none, or OCR
-// did not run (--ocr=off, or it failed: the warning says why).
+// Why a document read without error has no text: it is damaged, the format has none, OCR found
+// none, or OCR did not run (--ocr=off, or it failed: the warning says why).
 std::string no_text_reason(store::Catalog& catalog, const store::DocumentRecord& d) {
   if (d.size == 0) return "empty file";
+  auto meta = catalog.metadata(d.id);
+  std::string ocr_warning;
+  if (meta.has_value()) {
+    for (const auto& m : *meta) {
+      if (m.key != "dossier:warning") continue;
+      if (m.value.find("damaged") != std::string::npos) return "damaged " + d.type + ", no text recovered: " + m.value;
+      if (m.value.find("OCR: ") != std::string::npos) ocr_warning = m.value;
+    }
+  }
   if (d.type == "image" || d.type == "pdf") {
+    if (!ocr_warning.empty()) return ocr_warning;
     auto pages = catalog.pages(d.id);
     bool ocr_ran = pages.has_value() && std::any_of(pages->begin(), pages->end(), [](const auto& p) { return p.ocr; });
-    std::string warning;
-    if (auto meta = catalog.metadata(d.id); meta.has_value()) {
-      for (const auto& m : *meta) {
-        if (m.key == "dossier:warning" && m.value.find("OCR: ") != std::string::npos) warning = m.value;
-      }
-    }
-    if (!warning.empty()) return warning;
     if (ocr_ran) return d.type == "image" ? "image: OCR found no text" : "PDF: no text layer, and OCR found no text";
     return d.type == "image" ? "image: not OCR'd (ingested with --ocr=off?)"
                              : "PDF without a text layer: not OCR'd (ingested with --ocr=off?)";

@@ -22,7 +22,10 @@ Error errno_error(std::string_view what, const std::filesystem::path& path, int 
   if (err == ENOENT) {
     code = ErrorCode::kNotFound;
   } else if (err == ENOSPC || err == EDQUOT) {
+    code = ErrorCode::kDiskFull;
     msg += "; the disk is full: free space and run the same command again, it resumes";
+  } else if (err == EIO) {
+    msg += "; the disk reported an error: check it (dmesg) before running the command again";
   } else if (err == EACCES || err == EPERM) {
     msg += "; check the file's permissions";
   }

@@ -10,6 +10,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kCorrupt: return "corrupt";
     case ErrorCode::kEncrypted: return "encrypted";
     case ErrorCode::kIo: return "io";
+    case ErrorCode::kDiskFull: return "disk_full";
     case ErrorCode::kLimit: return "limit";
     case ErrorCode::kInternal: return "internal";
   }

@@ -19,7 +19,8 @@ enum class ErrorCode {
   kUnsupported,   // a format or feature dossier does not handle
   kCorrupt,       // the bytes are malformed or truncated
   kEncrypted,     // the content is encrypted and no key was given
-  kIo,            // the operating system refused (disk full, permissions)
+  kIo,            // the operating system refused (permissions, an I/O error)
+  kDiskFull,      // no space left where the project is written: stop, free space, run again
   kLimit,         // a resource limit was hit (size, depth, ratio, time)
   kInternal,      // a bug in dossier or a library
 };

@@ -151,6 +151,10 @@ Result<uint64_t> CustodyLog::append_batch(std::span<const std::string> entries) 
     leaves.push_back(leaf_hash(e));
   Status st = tree_.append(leaves);
   if (!st.has_value()) {
+    // All or nothing: the entries are taken back (nothing refers to them yet, no checkpoint covers
+    // them), so that log and cache agree and the log opens without repairs on a disk still full.
+    if (records_.truncate(first).has_value())
+      return st.error();
     return Error{st.error().code,
                  "entries were logged but the tree cache failed (" + st.error().message +
                      "); reopen the project to rebuild it",

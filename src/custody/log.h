@@ -75,7 +75,8 @@ class CustodyLog {
   // Appends one entry (durable when this returns); returns its index.
   Result<uint64_t> append(std::string_view entry);
   // Appends all entries with one write and one fsync; returns the index of the first.
-  // All or nothing. REQUIRES: entries non-empty, each at most kMaxRecordBytes.
+  // All or nothing: if the tree cache cannot take them (a full disk), the entries are taken back
+  // out of the log. REQUIRES: entries non-empty, each at most kMaxRecordBytes.
   Result<uint64_t> append_batch(std::span<const std::string> entries);
 
   // Calls fn(index, bytes, crc_ok) for every entry in order through one memory map; bytes are

@@ -128,6 +128,19 @@ Status RecordFile::append(std::span<const std::string> entries) {
   return ok_status();
 }
 
+Status RecordFile::truncate(uint64_t n) {
+  DOSSIER_CHECK(n <= offsets_.size());
+  if (n == offsets_.size())
+    return ok_status();
+  const uint64_t end = offsets_[n];
+  if (::ftruncate(fd_.get(), static_cast<off_t>(end)) != 0)
+    return errno_error("cannot truncate custody log", path_, errno);
+  DOSSIER_RETURN_IF_ERROR(fsync_fd(fd_.get(), path_));
+  offsets_.resize(n);
+  end_ = end;
+  return ok_status();
+}
+
 Result<std::string> RecordFile::read_raw(uint64_t index, bool& crc_ok) const {
   if (index >= offsets_.size()) {
     return Error{ErrorCode::kNotFound, "no log entry " + std::to_string(index), path_.string()};

@@ -41,6 +41,9 @@ class RecordFile {
   // Appends every entry in one write and fsyncs. On failure nothing is appended (the file is
   // truncated back). REQUIRES: each entry is non-empty and at most kMaxRecordBytes.
   Status append(std::span<const std::string> entries);
+  // Takes back the records from index n on, which the caller has just appended and nothing
+  // refers to yet (their batch failed after the append). REQUIRES: n <= size().
+  Status truncate(uint64_t n);
   // The entry bytes; kCorrupt if the record's CRC fails (the entry was altered on disk).
   Result<std::string> read(uint64_t index) const;
   // Like read() but returns bytes even if the CRC fails; crc_ok tells which.

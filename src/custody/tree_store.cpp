@@ -117,15 +117,19 @@ Status TreeStore::append(std::span<const Hash> leaves) {
     return ok_status();
   if (counts_.empty())
     return Error{ErrorCode::kInternal, "tree store not open", dir_.string()};
+  // All or nothing: a write that fails (a full disk) leaves the store as it was, so that the log
+  // can take its entries back and stay consistent with the cache without reopening it.
+  const std::vector<uint64_t> counts_before = counts_;
+  const std::vector<Hash> pending_before = pending_left_;
   std::vector<std::vector<Hash>> added(1);
   added[0].assign(leaves.begin(), leaves.end());
+  Status st = ok_status();
   // Each new node at level k may finish a node at level k+1, paired with the frontier node.
-  for (size_t k = 0; !added[k].empty(); ++k) {
+  for (size_t k = 0; st.has_value() && !added[k].empty(); ++k) {
     if (pending_left_.size() <= k + 1)
       pending_left_.resize(k + 2);
-    if (counts_.size() <= k + 1) {
-      DOSSIER_RETURN_IF_ERROR(open_level(static_cast<unsigned>(k + 1)));
-    }
+    if (counts_.size() <= k + 1)
+      st = open_level(static_cast<unsigned>(k + 1));
     added.emplace_back();
     uint64_t count = counts_[k];
     for (const Hash& h : added[k]) {
@@ -137,17 +141,26 @@ Status TreeStore::append(std::span<const Hash> leaves) {
       ++count;
     }
   }
-  for (size_t k = 0; k < added.size() && !added[k].empty(); ++k) {
+  for (size_t k = 0; st.has_value() && k < added.size() && !added[k].empty(); ++k) {
     std::filesystem::path p = level_path(dir_, static_cast<unsigned>(k));
     if (::lseek(files_[k].get(), static_cast<off_t>(counts_[k] * 32), SEEK_SET) < 0) {
-      return errno_error("cannot seek", p, errno);
+      st = errno_error("cannot seek", p, errno);
+      break;
     }
-    DOSSIER_RETURN_IF_ERROR(write_all(
-        files_[k].get(),
-        std::span<const uint8_t>(added[k].front().data(), added[k].size() * sizeof(Hash)), p));
-    counts_[k] += added[k].size();
+    st = write_all(files_[k].get(),
+                   std::span<const uint8_t>(added[k].front().data(), added[k].size() * sizeof(Hash)), p);
+    if (st.has_value())
+      counts_[k] += added[k].size();
   }
-  return ok_status();
+  if (st.has_value())
+    return st;
+  for (size_t k = 0; k < counts_.size(); ++k) {
+    counts_[k] = k < counts_before.size() ? counts_before[k] : 0;
+    // Shrinking needs no space; a failure here shows as a cache mismatch, repaired at open.
+    (void)::ftruncate(files_[k].get(), static_cast<off_t>(counts_[k] * 32));
+  }
+  pending_left_ = pending_before;
+  return st;
 }
 
 Status TreeStore::truncate(uint64_t n) {

@@ -28,7 +28,8 @@ class TreeStore final : public NodeReader {
 
   // count leaf hashes from begin, in one read. REQUIRES: begin + count <= size().
   Result<std::vector<Hash>> leaves(uint64_t begin, uint64_t count) const;
-  // Appends leaf hashes and every complete subtree they finish; one write per level.
+  // Appends leaf hashes and every complete subtree they finish; one write per level. All or
+  // nothing: on failure the store is as it was.
   Status append(std::span<const Hash> leaves);
   // Drops leaves (and their subtrees) beyond n. REQUIRES: n <= size().
   Status truncate(uint64_t n);

@@ -12,6 +12,7 @@
 #include "extract/archive_formats.h"
 #include "extract/archive_zip_directory.h"
 #include "extract/libarchive_handles.h"
+#include "extract/page_releaser.h"
 #include "extract/text_extractor.h"
 #include "text/charset.h"
 
@@ -62,7 +63,8 @@ struct Pass {
         kind(k),
         caller_locale(caller),
         legacy_charset(std::move(legacy)),
-        cap(max_bytes) {}
+        cap(max_bytes),
+        releaser(i.bytes) {}
 
   const Item& item;
   ExtractContext& ctx;
@@ -70,6 +72,7 @@ struct Pass {
   locale_t caller_locale;
   std::string legacy_charset;
   uint64_t cap;  // bytes all children together may take
+  PageReleaser releaser;  // lets the members read so far leave the resident set
 
   Extraction out;
   std::vector<MetaField> listing;
@@ -288,6 +291,12 @@ void read_entries(struct archive* a, Pass& p) {
       continue;
     }
     read_entry(a, e, p);
+    // Headers come in file order in an uncompressed archive (a tar; a zip read through its
+    // directory, which lists members in order as writers lay them out): what lies before the
+    // current header has been read for the last time. Behind a compression filter the position
+    // is in the decompressed stream and says nothing about the input.
+    if (p.filters.empty() && archive_read_header_position(a) > 0)
+      p.releaser.release_before(static_cast<size_t>(archive_read_header_position(a)));
   }
 }
 
@@ -331,6 +340,12 @@ void add_summary(Pass& p, const std::optional<ZipDirectory>& dir) {
   meta.push_back({"archive:entries", std::to_string(p.entries)});
   if (p.zip && dir.has_value()) {
     p.out.declared_children = dir->files;
+    if (dir->shared_offsets > 0) {
+      p.problem(std::to_string(dir->shared_offsets) + " overlapping entries", "limit",
+                std::to_string(dir->shared_offsets) +
+                    " central directory entries point at a member another entry already names "
+                    "(overlapping files: a zip bomb?); each member was read once");
+    }
     if (!dir->walked)
       p.warn("zip central directory damaged: counting the " + std::to_string(dir->entries) +
              " entries its end record declares");

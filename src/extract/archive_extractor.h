@@ -29,7 +29,7 @@ namespace dossier::extract {
 // read, kUnsupported for one part of a split zip, kLimit when cancelled.
 class ArchiveExtractor final : public Extractor {
  public:
-  ExtractorId id() const override { return {"archive", 1}; }
+  ExtractorId id() const override { return {"archive", 2}; }
   // kGoodMatch for the archive and compression MIME types (and for application/octet-stream with
   // an archive's magic bytes); never more, so that zip-based documents (OOXML, ODF, EPUB) go to the
   // office extractors, and kNoMatch for their own MIME types.

@@ -1,6 +1,7 @@
 #include "extract/archive_zip_directory.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace dossier::extract {
 namespace {
@@ -90,6 +91,7 @@ bool is_high_bit(const std::string& s) {
 bool walk(const Bytes& b, uint64_t start, ZipDirectory& dir) {
   uint64_t at = start;
   uint64_t files = 0;
+  std::vector<uint32_t> offsets;  // of the file headers' local headers (0xffffffff: in zip64 extra)
   for (uint64_t i = 0; i < dir.entries; ++i) {
     if (!b.has(at, kCentralHeaderSize) || b.u32(at) != kCentralHeaderSignature)
       return false;
@@ -105,8 +107,11 @@ bool walk(const Bytes& b, uint64_t start, ZipDirectory& dir) {
     const bool directory =
         (!name.empty() && name.back() == '/') || (host == kHostUnix && unix_type == kUnixDirectory);
     const bool symlink = host == kHostUnix && unix_type == kUnixSymlink;
-    if (!directory && !symlink)
+    if (!directory && !symlink) {
       ++files;
+      if (b.u32(at + 42) != 0xffffffff)
+        offsets.push_back(b.u32(at + 42));
+    }
     if ((flags & kUtf8Flag) == 0 && is_high_bit(name) &&
         dir.legacy_names.size() + name.size() < kMaxLegacyNames) {
       dir.legacy_names += name;
@@ -115,6 +120,9 @@ bool walk(const Bytes& b, uint64_t start, ZipDirectory& dir) {
     at += kCentralHeaderSize + name_len + extra_len + comment_len;
   }
   dir.files = files;
+  std::sort(offsets.begin(), offsets.end());
+  for (size_t i = 1; i < offsets.size(); ++i)
+    dir.shared_offsets += offsets[i] == offsets[i - 1];
   return true;
 }
 

@@ -17,6 +17,9 @@ struct ZipDirectory {
   // symlinks: the members that become children. Equals `entries` when the walk failed.
   uint64_t files = 0;
   bool walked = false;  // false: the headers could not be walked, `files` is the EOCD count
+  // File headers that point at a local header an earlier file header points at: overlapping
+  // files, the trick of the "flat" zip bomb. libarchive reads each local header once.
+  uint64_t shared_offsets = 0;
   uint32_t disk = 0;    // number of this disk; non-zero for the last part of a split zip
   std::string comment;  // the archive comment, bytes as stored
   // The concatenated names of the headers without the UTF-8 flag (bit 11): what charset detection

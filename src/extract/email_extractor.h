@@ -29,7 +29,7 @@ namespace dossier::extract {
 // there are no headers at all, or kLimit past 2 GiB.
 class EmailExtractor final : public Extractor {
  public:
-  ExtractorId id() const override { return {"email", 1}; }
+  ExtractorId id() const override { return {"email", 2}; }
   MatchScore sniff(const Probe& probe) const override;
   Result<Extraction> extract(const Item& item, ExtractContext& ctx) const override;
 };

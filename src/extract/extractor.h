@@ -45,12 +45,20 @@ struct Item {
 };
 
 struct Limits {
-  uint64_t max_text_bytes = 256ull << 20;   // stop collecting text past this, with a warning
+  // Stop collecting text past this, with a warning. Indexing a document takes about 14 times its
+  // text in memory (Xapian's posting buffers), so this bounds the ingest's peak resident size:
+  // 64 MiB of text peaks near 1 GB however large the file (256 MiB reached 3.4 GB).
+  uint64_t max_text_bytes = 64ull << 20;
   uint64_t max_child_bytes = 4ull << 30;    // total bytes of children per item
   uint64_t max_ratio = 200;                 // children bytes / item bytes (zip bombs), above 1 MiB
-  uint32_t max_children = 100000;           // per item
+  // Per item. A mailbox or archive of a million items is ordinary in a leak: they stream through
+  // one at a time, so this only stops the absurd.
+  uint32_t max_children = 10000000;
   uint32_t max_depth = 32;                  // nesting of containers
   uint32_t max_pages = 100000;              // per document
+  // Per email: GMime builds the whole part tree in memory (about 3 KB a part, 400 MB for a
+  // message of 100,000 parts), so a message is cut before the part past this one.
+  uint32_t max_mime_parts = 10000;
 };
 
 // Per-call limits, cancellation and the child sink. Owned by the caller.

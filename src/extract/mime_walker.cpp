@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "extract/gmime_handles.h"
 #include "extract/html_extractor.h"
@@ -90,6 +91,71 @@ std::string safe_name(std::string name) {
 }
 
 }  // namespace
+
+namespace {
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Every value of a boundary= parameter in the message, quoted or not (views into `message`).
+std::unordered_set<std::string_view> declared_boundaries(std::string_view message) {
+  std::unordered_set<std::string_view> out;
+  constexpr std::string_view kParam = "boundary=";
+  for (size_t at = 0; at + kParam.size() < message.size(); ++at) {
+    if ((message[at] | 0x20) != 'b')
+      continue;
+    bool match = true;
+    for (size_t k = 1; k < kParam.size() && match; ++k) {
+      char c = message[at + k];
+      match = (kParam[k] == '=' ? c : static_cast<char>(c | 0x20)) == kParam[k];
+    }
+    if (!match)
+      continue;
+    size_t from = at + kParam.size();
+    size_t to = from;
+    if (message[from] == '"') {
+      ++from;
+      to = message.find('"', from);
+      if (to == std::string_view::npos)
+        continue;
+    } else {
+      while (to < message.size() && !is_blank(message[to]) && message[to] != ';')
+        ++to;
+    }
+    if (to > from && to - from <= 200)  // RFC 2046: at most 70 characters
+      out.insert(message.substr(from, to - from));
+    at = to;
+  }
+  return out;
+}
+
+}  // namespace
+
+size_t mime_parts_cut(std::string_view message, uint64_t max_parts, uint64_t& parts) {
+  parts = 0;
+  const auto boundaries = declared_boundaries(message);
+  if (boundaries.empty())
+    return std::string_view::npos;
+  size_t cut = std::string_view::npos;
+  for (size_t line = 0; line < message.size();) {
+    size_t end = message.find('\n', line);
+    if (end == std::string_view::npos)
+      end = message.size();
+    if (end - line > 2 && message[line] == '-' && message[line + 1] == '-') {
+      std::string_view rest = message.substr(line + 2, end - line - 2);
+      while (!rest.empty() && is_blank(rest.back()))
+        rest.remove_suffix(1);
+      // "--boundary" opens a part, "--boundary--" closes the multipart.
+      const bool closing = rest.size() > 2 && rest.ends_with("--") &&
+                           boundaries.count(rest.substr(0, rest.size() - 2)) > 0;
+      if (!closing && boundaries.count(rest) > 0 && ++parts == max_parts + 1)
+        cut = line;
+    }
+    line = end + 1;
+  }
+  return cut;
+}
 
 bool mime_part_bytes(GMimePart* part, std::string& bytes) {
   GMimeDataWrapper* content = g_mime_part_get_content(part);  // owned by part

@@ -6,6 +6,7 @@
 #include <gmime/gmime.h>
 
 #include <string>
+#include <string_view>
 
 #include "extract/extractor.h"
 
@@ -42,6 +43,12 @@ class MimeWalker {
   int part_number_ = 0;
   bool stopped_ = false;  // ctx refused a child: a limit was hit
 };
+
+// Where to cut a message so that a MIME parser builds at most `max_parts` parts: the offset of the
+// delimiter line that opens part max_parts + 1 (counting the delimiters of every boundary the
+// message declares), or npos when it has no more parts than that. `parts` receives how many
+// delimiter lines open a part in the whole message. One pass; no parsing.
+size_t mime_parts_cut(std::string_view message, uint64_t max_parts, uint64_t& parts);
 
 // Decoded (transfer-encoding removed) content of a leaf part; false when it has none.
 bool mime_part_bytes(GMimePart* part, std::string& bytes);

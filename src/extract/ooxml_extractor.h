@@ -32,7 +32,7 @@ namespace dossier::extract {
 // main part that is not XML is kCorrupt; binary workbooks (xlsb) are kUnsupported.
 class OoxmlExtractor final : public Extractor {
  public:
-  ExtractorId id() const override { return {"ooxml", 1}; }
+  ExtractorId id() const override { return {"ooxml", 2}; }
   MatchScore sniff(const Probe& probe) const override;
   Result<Extraction> extract(const Item& item, ExtractContext& ctx) const override;
 };

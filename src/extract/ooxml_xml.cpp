@@ -17,6 +17,13 @@ Result<XmlDoc> parse_part(std::string_view bytes, std::string_view part_name) {
                                nullptr, kXmlOptions));
   if (doc == nullptr || xmlDocGetRootElement(doc.get()) == nullptr) {
     const xmlError* err = xmlCtxtGetLastError(ctxt.get());
+    if (err != nullptr && err->code == XML_ERR_ENTITY_LOOP) {
+      // libxml2's amplification guard reports a billion laughs as an entity "loop".
+      return Error{ErrorCode::kLimit,
+                   "XML entity expansion over the limit in " + std::string(part_name) +
+                       " (an entity bomb such as billion laughs)",
+                   std::string(part_name)};
+    }
     return Error{ErrorCode::kCorrupt,
                  "corrupt XML in " + std::string(part_name) + ": " +
                      xml_error_reason(err, "libxml2 could not parse it"),

@@ -729,9 +729,18 @@ ExtractorId PdfExtractor::id() const {
 MatchScore PdfExtractor::sniff(const Probe& probe) const {
   std::string_view head(reinterpret_cast<const char*>(probe.head.data()),
                         std::min<size_t>(probe.head.size(), 1024));
-  if (head.find("%PDF-") != std::string_view::npos)
+  const size_t at = head.find("%PDF-");
+  const bool pdf_mime = probe.mime == "application/pdf" || probe.mime == "application/x-pdf";
+  if (at == 0)
     return kExactMatch;
-  if (probe.mime == "application/pdf" || probe.mime == "application/x-pdf")
+  // PDF readers accept junk before the header (mail gateways add some), but only in content that
+  // is nothing else: a zip whose first member is a stored PDF has the header 40 bytes in, and
+  // reading it as a PDF would hide every other member.
+  const std::string_view mime = std::string_view(probe.mime).substr(0, probe.mime.find(';'));
+  const bool unknown = mime.empty() || mime == "application/octet-stream" || mime.starts_with("text/");
+  if (at != std::string_view::npos && (unknown || pdf_mime))
+    return kExactMatch;
+  if (pdf_mime)
     return kGoodMatch;
   return kNoMatch;
 }

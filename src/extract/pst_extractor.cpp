@@ -119,6 +119,37 @@ class PstWalker {
   bool stopped_ = false;
 };
 
+// MS-PST 5.3: CRC-32 with the reflected polynomial 0xEDB88320, initial value 0, no final XOR.
+uint32_t pst_crc(std::span<const uint8_t> bytes) {
+  uint32_t c = 0;
+  for (uint8_t b : bytes) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k)
+      c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+  }
+  return c;
+}
+
+// The file size the header declares (ROOT.ibFileEof, MS-PST 2.2.2.5): 64 bits at offset 184 in a
+// Unicode store (wVer >= 23), 32 bits at 168 in an ANSI one. 0 when the header is too short or
+// fails its partial CRC (the 471 bytes after dwCRCPartial): garbage declares nothing.
+uint64_t declared_file_size(std::span<const uint8_t> b) {
+  if (b.size() < 8 + 471)
+    return 0;
+  const uint32_t stored = b[4] | (b[5] << 8) | (b[6] << 16) | (static_cast<uint32_t>(b[7]) << 24);
+  if (pst_crc(b.subspan(8, 471)) != stored)
+    return 0;
+  const unsigned version = b[10] | (b[11] << 8);
+  const size_t at = version >= 23 ? 184 : 168;
+  const size_t width = version >= 23 ? 8 : 4;
+  if (b.size() < at + width)
+    return 0;
+  uint64_t v = 0;
+  for (size_t i = width; i-- > 0;)
+    v = (v << 8) | b[at + i];
+  return v;
+}
+
 }  // namespace
 
 MatchScore PstExtractor::sniff(const Probe& probe) const {
@@ -131,6 +162,11 @@ MatchScore PstExtractor::sniff(const Probe& probe) const {
 }
 
 Result<Extraction> PstExtractor::extract(const Item& item, ExtractContext& ctx) const {
+  // libpff reads what it can of a cut-off store and reports no error: say it.
+  const uint64_t declared_size = declared_file_size(item.bytes);
+  const bool truncated = declared_size > item.bytes.size();
+  const std::string truncation = "truncated PST: " + std::to_string(item.bytes.size()) + " of the " +
+                                 std::to_string(declared_size) + " bytes its header declares";
   PstMemoryIo io{item.bytes, 0, false};
   BfioHandle bfio = make_pst_memory_handle(&io);
   if (bfio == nullptr)
@@ -141,16 +177,22 @@ Result<Extraction> PstExtractor::extract(const Item& item, ExtractContext& ctx) 
   PffFile file(file_raw);
   if (file_init != 1)
     return Error{ErrorCode::kInternal, "libpff: " + err.text(), item.name};
-  if (libpff_file_open_file_io_handle(file.get(), bfio.get(), LIBPFF_OPEN_READ, err.out()) != 1)
-    return Error{ErrorCode::kCorrupt, "corrupt PST: " + err.text(), item.name};
+  if (libpff_file_open_file_io_handle(file.get(), bfio.get(), LIBPFF_OPEN_READ, err.out()) != 1) {
+    return Error{ErrorCode::kCorrupt, truncated ? truncation : "corrupt PST: " + err.text(), item.name};
+  }
 
   Extraction out;
   PstWalker walker(out, ctx);
   libpff_item_t* root_raw = nullptr;
   const int has_root = libpff_file_get_root_folder(file.get(), &root_raw, err.out());
   PffItem root(root_raw);
-  if (has_root == -1)
-    return Error{ErrorCode::kCorrupt, "corrupt PST: no root folder: " + err.text(), item.name};
+  if (has_root == -1 || (has_root == 0 && truncated)) {
+    return Error{ErrorCode::kCorrupt,
+                 truncated ? truncation + ": no folder is left" : "corrupt PST: no root folder: " + err.text(),
+                 item.name};
+  }
+  if (truncated)
+    out.warnings.push_back(truncation + "; messages past the cut are lost");
   if (has_root == 1)
     walker.walk(root.get(), folder_name(root.get()), 0);
   out.declared_children = walker.declared();

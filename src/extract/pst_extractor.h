@@ -19,7 +19,7 @@ namespace dossier::extract {
 // the store.
 class PstExtractor final : public Extractor {
  public:
-  ExtractorId id() const override { return {"pst", 1}; }
+  ExtractorId id() const override { return {"pst", 2}; }
   MatchScore sniff(const Probe& probe) const override;
   Result<Extraction> extract(const Item& item, ExtractContext& ctx) const override;
 };

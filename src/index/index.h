@@ -42,15 +42,24 @@ struct IndexDocument {
   std::vector<IndexPage> pages;
 };
 
-// Single writer. Not thread-safe. Commits are atomic: a crash loses at most the uncommitted batch.
+// Single writer. Not thread-safe. Changes since the last commit() form one transaction: commit()
+// makes them durable at once, and destroying the writer (an error, a crash) discards them, so the
+// index on disk is always as of a commit.
 class IndexWriter {
  public:
   static Result<std::unique_ptr<IndexWriter>> open(const std::string& dir);
   virtual ~IndexWriter() = default;
   // Adds or replaces the document with this id.
   virtual Status replace(const IndexDocument& doc) = 0;
-  // Adds a path to an already indexed document (the same content found at another location).
-  virtual Status add_path(const std::string& id, const std::string& path) = 0;
+  // Adds paths to an already indexed document (the same content found at other locations); paths it
+  // has already are skipped. One rewrite of the document however many paths, so a content found at
+  // 100,000 places costs one rewrite per batch, not 100,000. kNotFound if no document has this id.
+  virtual Status add_paths(const std::string& id, const std::vector<std::string>& paths) = 0;
+  Status add_path(const std::string& id, const std::string& path) { return add_paths(id, {path}); }
+  // Removes the document with this id; a no-op if there is none.
+  virtual Status remove(const std::string& id) = 0;
+  // Whether a document with this id is indexed (including uncommitted changes).
+  virtual Result<bool> contains(const std::string& id) = 0;
   virtual Status commit() = 0;
   virtual Result<uint64_t> doc_count() = 0;
 };

@@ -1,5 +1,8 @@
 #include "index/xapian_error.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include "index/schema.h"
 
 namespace dossier::index {
@@ -21,6 +24,20 @@ Error xapian_error(const Xapian::Error& e, std::string_view what, const std::str
     code = ErrorCode::kCorrupt;
   } else if (type == "WildcardError") {
     code = ErrorCode::kInvalidInput;
+  }
+  // Xapian keeps the errno of a failed write only as its text, and a failed commit wraps the
+  // write error in its own ("Modifications failed (... No space left on device) ...").
+  const char* sys = e.get_error_string();
+  const std::string description = e.get_description();
+  bool full = false;
+  for (int err : {ENOSPC, EDQUOT}) {
+    const char* text = std::strerror(err);
+    full = full || (sys != nullptr && std::strcmp(sys, text) == 0) ||
+           description.find(text) != std::string::npos;
+  }
+  if (full) {
+    code = ErrorCode::kDiskFull;
+    msg += "; the disk is full: free space and run the same command again, it resumes";
   }
   return Error{code, std::move(msg), context};
 }

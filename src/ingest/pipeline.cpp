@@ -32,6 +32,17 @@ struct RunState {
   std::atomic<bool> stop{false};
   std::mutex claim_mu;
   std::unordered_set<std::string> claimed;  // guarded by claim_mu: contents being extracted this run
+  std::mutex fatal_mu;
+  std::optional<Error> fatal;  // guarded by fatal_mu: why a worker stopped the run (a full disk)
+
+  // Stops the run: workers finish nothing more, the writer commits what is whole.
+  void fail(const Error& e) {
+    {
+      std::lock_guard lock(fatal_mu);
+      if (!fatal) fatal = e;
+    }
+    stop.store(true);
+  }
 
   // True if this call is the first to claim the content in this run.
   bool claim(const std::string& id) {
@@ -70,7 +81,9 @@ class Worker {
   void process_file(const WalkedFile& file) {
     auto put = blobs_.put_file(file.path);
     run_.bytes_read.fetch_add(file.size, std::memory_order_relaxed);
-    if (!put.has_value()) {
+    if (!put.has_value() && blobs_.failed_writing(put.error())) {
+      run_.fail(put.error());
+    } else if (!put.has_value()) {
       progress_.add_failure();
       run_.not_ingested.fetch_add(1, std::memory_order_relaxed);
       emit(WriterItem::problem(file.path.string(), put.error().to_string()));
@@ -107,6 +120,9 @@ class Worker {
     // message in memory, and extracted (depth first) once it is done; the container's own item
     // follows them.
     WriterItem item = extract_one(digest, size, name, depth, display);
+    // A stop during extraction cancels it and skips children: such an item is not the document,
+    // and writing it would make the next run take it for done. The next run extracts it again.
+    if (run_.stop.load()) return;
     item.location = std::move(loc);
     item.display_path = display;
     if (item.doc.state == store::DocState::kFailed) progress_.add_failure();
@@ -130,7 +146,8 @@ class Worker {
     auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(child.bytes.data()), child.bytes.size());
     auto put = blobs_.put_bytes(bytes);
     if (!put.has_value()) {
-      emit(WriterItem::problem(display, put.error().to_string()));
+      // Bytes in memory can only fail to be written: the store's problem, not the item's.
+      run_.fail(put.error());
       return;
     }
     std::string().swap(child.bytes);  // the blob has it now
@@ -266,6 +283,9 @@ std::unique_ptr<sandbox::ExtractionRunner> make_runner(const IngestOptions& opti
   config.timeout = std::chrono::seconds(std::max(0, options.timeout_seconds));
   config.address_space_bytes = options.memory_limit_bytes;
   config.ocr = ocr;
+  // OCR reads a scanned page in seconds: a scan of 200 KiB a page needs far more than the
+  // second per MiB that text extraction does.
+  if (ocr.mode != extract::OcrMode::kOff) config.seconds_per_mib = 30.0;
   return sandbox::make_sandbox_runner(config);
 }
 
@@ -291,6 +311,8 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   if (!is_project(project_dir)) return no_project_error(project_dir);
 
   DOSSIER_ASSIGN_OR_RETURN(auto writer, Writer::open(paths, options));
+  // The writer holds the project's locks now: a temp file in the blob store is a killed run's.
+  DOSSIER_RETURN_IF_ERROR(store::BlobStore(paths.blobs()).remove_stale_temps());
   DOSSIER_ASSIGN_OR_RETURN(auto walk_catalog, store::open_sqlite_catalog(paths.db().string(), store::OpenMode::kReadOnly));
 
   DOSSIER_ASSIGN_OR_RETURN(extract::OcrConfig ocr, ocr_config(*walk_catalog, options));
@@ -368,8 +390,12 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   }
   closer.join();
   progress.finish();
-  if (!written.has_value()) return written.error();
-  DOSSIER_RETURN_IF_ERROR(writer->finish());
+  {
+    std::lock_guard lock(run.fatal_mu);
+    if (run.fatal) return stopped_writing(*run.fatal, project_dir);
+  }
+  if (!written.has_value()) return stopped_writing(written.error(), project_dir);
+  if (Status s = writer->finish(); !s.has_value()) return stopped_writing(s.error(), project_dir);
 
   IngestReport report = writer->report();
   report.files_seen = run.files_seen.load();

@@ -12,6 +12,9 @@
 
 namespace dossier::ingest {
 
+// Catalog setting: how many custody log entries belong to committed batches (see writer.h).
+inline constexpr const char* kSettledEntriesKey = "custody.entries";
+
 struct ProjectPaths {
   std::filesystem::path root;
   std::filesystem::path db() const { return root / "dossier.db"; }
@@ -31,5 +34,10 @@ bool is_project(const std::filesystem::path& dir);
 
 // Error for commands run where no project is: says how to make one.
 Error no_project_error(const std::filesystem::path& dir);
+
+// The error an ingest stops with. A full disk, wherever it was met (blob, catalog, index, custody
+// log), reads "disk full: N MB free on DIR; free space and run `dossier ingest` again to finish",
+// with what failed as its context; other errors are returned as they are.
+Error stopped_writing(const Error& cause, const std::filesystem::path& project_dir);
 
 }  // namespace dossier::ingest

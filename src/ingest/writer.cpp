@@ -1,6 +1,7 @@
 #include "ingest/writer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 
 #include "core/sha256.h"
@@ -49,11 +50,37 @@ Result<std::unique_ptr<Writer>> Writer::open(const ProjectPaths& paths, const In
   DOSSIER_ASSIGN_OR_RETURN(auto index, index::IndexWriter::open(paths.index().string()));
   auto opening = std::chrono::steady_clock::now();
   DOSSIER_ASSIGN_OR_RETURN(auto log, custody::CustodyLog::open(paths.custody()));
-  uint64_t start = log.size();
+  // Entries past the settled count were logged by a batch that never committed. A project made
+  // before the count was kept has none we can tell apart: all its entries count as settled.
+  DOSSIER_ASSIGN_OR_RETURN(auto settled, catalog->setting(kSettledEntriesKey));
+  uint64_t first_unsettled = log.size();
+  if (settled.has_value()) {
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(settled->data(), settled->data() + settled->size(), n);
+    if (ec == std::errc() && end == settled->data() + settled->size())
+      first_unsettled = std::min(n, log.size());
+  }
+  DOSSIER_ASSIGN_OR_RETURN(auto unsettled, UnsettledEntries::read(log, first_unsettled));
   auto writer = std::unique_ptr<Writer>(new Writer(options, std::move(catalog), std::move(index), std::move(log)));
-  writer->log_size_at_start_ = start;
+  writer->unsettled_ = std::move(unsettled);
   writer->report_.custody_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - opening).count();
+  DOSSIER_RETURN_IF_ERROR(writer->drop_unsettled_documents());
   return writer;
+}
+
+Status Writer::drop_unsettled_documents() {
+  bool removed = false;
+  for (const std::string& id : unsettled_.documents()) {
+    DOSSIER_ASSIGN_OR_RETURN(auto doc, catalog_->find_document(id));
+    if (doc.has_value() && doc->state != store::DocState::kPending)
+      continue;
+    DOSSIER_ASSIGN_OR_RETURN(bool indexed, index_->contains(id));
+    if (!indexed)
+      continue;
+    DOSSIER_RETURN_IF_ERROR(index_->remove(id));
+    removed = true;
+  }
+  return removed ? index_->commit() : ok_status();
 }
 
 Status Writer::drain(BoundedQueue<WriterItem>& items, Progress& progress) {
@@ -75,6 +102,7 @@ Status Writer::drain(BoundedQueue<WriterItem>& items, Progress& progress) {
       if (Status s = write(*item); !s.has_value()) {
         (void)catalog_->rollback();
         pending_entries_.clear();
+        pending_paths_.clear();
         return s;
       }
     }
@@ -88,19 +116,20 @@ Status Writer::drain(BoundedQueue<WriterItem>& items, Progress& progress) {
     }
     progress.tick();
   }
-  if (!waiting_.empty()) {
-    // A location whose document never arrived: its worker stopped early. The next run stores it.
-    (void)catalog_->rollback();
-    return Error{ErrorCode::kInternal, "ingest stopped before every document was written; run it again to finish",
-                 waiting_.begin()->first};
-  }
+  // Everything written so far is whole (a container waits for its children), so it is kept.
   if (in_batch) DOSSIER_RETURN_IF_ERROR(commit_batch());
+  if (!waiting_.empty() || !held_.empty()) {
+    // A document never arrived: its worker stopped early. The next run stores it and what waited.
+    return Error{ErrorCode::kInternal, "ingest stopped before every document was written; run it again to finish",
+                 !waiting_.empty() ? waiting_.begin()->first : held_.begin()->first};
+  }
   return ok_status();
 }
 
 Status Writer::commit_batch() {
   // Custody first: an entry must be durable before the document counts as stored. Then the index,
-  // then the catalog: see the header for why a crash between any two is harmless.
+  // then the catalog, which also records how many entries are now settled. A crash between any
+  // two is repaired by the next run (see the header).
   if (!pending_entries_.empty()) {
     CustodyTimer timer(report_);
     auto first = log_.append_batch(pending_entries_);
@@ -110,6 +139,9 @@ Status Writer::commit_batch() {
     }
     pending_entries_.clear();
   }
+  DOSSIER_RETURN_IF_ERROR(catalog_->set_setting(kSettledEntriesKey, std::to_string(log_.size())));
+  for (const auto& [id, paths] : pending_paths_) DOSSIER_RETURN_IF_ERROR(index_->add_paths(id, paths));
+  pending_paths_.clear();
   DOSSIER_RETURN_IF_ERROR(index_->commit());
   DOSSIER_RETURN_IF_ERROR(catalog_->commit());
   batch_docs_ = 0;
@@ -118,30 +150,38 @@ Status Writer::commit_batch() {
 }
 
 Status Writer::finish() {
-  if (log_.size() == log_size_at_start_) return ok_status();
+  // Also when this run logged nothing: a run stopped by a full disk may have logged its last
+  // batch without getting to sign it.
+  if (log_.size() == 0) return ok_status();
   CustodyTimer timer(report_);
   auto note = log_.checkpoint();
   if (!note.has_value()) return note.error();
   return ok_status();
 }
 
-void Writer::log_ingest(store::LocationRecord& loc, const store::DocumentRecord* doc) {
+bool Writer::log_ingest(store::LocationRecord& loc, store::DocumentRecord& doc, bool first_location) {
   CustodyTimer timer(report_);
   custody::IngestEntry e;
   auto digest = digest_from_hex(loc.doc_id);
   DOSSIER_CHECK(digest.has_value());
   e.sha256 = *digest;
-  e.size = doc != nullptr ? doc->size : loc.size;
+  e.size = doc.size;
   if (!loc.parent_id.empty()) {
     auto parent = digest_from_hex(loc.parent_id);
     DOSSIER_CHECK(parent.has_value());
     e.location.parent = *parent;
   }
   e.location.path = loc.path;
-  e.received = doc != nullptr && doc->ingested_at != 0 ? doc->ingested_at : now_unix();
+  e.received = doc.ingested_at != 0 ? doc.ingested_at : now_unix();
   e.dossier_version = DOSSIER_VERSION;
+  if (auto reused = unsettled_.take(e)) {
+    loc.custody_index = static_cast<int64_t>(reused->index);
+    if (first_location) doc.ingested_at = reused->received;
+    return false;
+  }
   loc.custody_index = static_cast<int64_t>(log_.size() + pending_entries_.size());
   pending_entries_.push_back(custody::encode_entry(e));
+  return true;
 }
 
 void Writer::log_derived_ocr(const WriterItem& item) {
@@ -204,12 +244,22 @@ void Writer::log_derived_text(const WriterItem& item) {
   e.tool_version = slash == std::string::npos ? "" : item.doc.extractor.substr(slash + 1);
   e.time = now_unix();
   e.dossier_version = DOSSIER_VERSION;
+  if (unsettled_.take(e)) return;
   pending_entries_.push_back(custody::encode_entry(e));
 }
 
 Status Writer::write(WriterItem& item) {
   switch (item.kind) {
     case WriterItem::Kind::kDocument:
+      if (unwritten_children_.count(item.doc.id) > 0) {
+        // A location of one of its children still waits for that child's document: writing the
+        // container now could commit it without that location, and the next run would skip it.
+        std::string parent = item.location.parent_id;
+        std::string id = item.doc.id;
+        held_.emplace(std::move(id), std::move(item));
+        if (!parent.empty()) ++unwritten_children_[parent];
+        return ok_status();
+      }
       return write_document(item);
     case WriterItem::Kind::kLocationOnly:
       return write_location(item);
@@ -219,23 +269,38 @@ Status Writer::write(WriterItem& item) {
   return ok_status();
 }
 
+Status Writer::child_written(const std::string& parent) {
+  if (parent.empty()) return ok_status();
+  auto it = unwritten_children_.find(parent);
+  if (it == unwritten_children_.end() || --it->second > 0) return ok_status();
+  unwritten_children_.erase(it);
+  auto held = held_.find(parent);
+  if (held == held_.end()) return ok_status();
+  WriterItem container = std::move(held->second);
+  held_.erase(held);
+  DOSSIER_RETURN_IF_ERROR(write_document(container));
+  return child_written(container.location.parent_id);
+}
+
 Status Writer::write_location(WriterItem& item) {
   DOSSIER_ASSIGN_OR_RETURN(auto doc, catalog_->find_document(item.location.doc_id));
   if (!doc.has_value()) {
     // Another worker is still extracting this content; write the location after its document.
+    if (!item.location.parent_id.empty()) ++unwritten_children_[item.location.parent_id];
     waiting_[item.location.doc_id].push_back(std::move(item));
     return ok_status();
   }
   // Only a new location gets an INGEST entry; the index reserved for it is unused otherwise.
   store::LocationRecord loc = item.location;
-  log_ingest(loc, &*doc);
+  bool queued = log_ingest(loc, *doc, false);
   DOSSIER_ASSIGN_OR_RETURN(bool added, catalog_->add_location(loc));
   if (!added) {
-    pending_entries_.pop_back();
+    if (queued) pending_entries_.pop_back();
     return ok_status();
   }
   ++report_.new_locations;
-  return index_->add_path(loc.doc_id, item.display_path);
+  pending_paths_[loc.doc_id].push_back(item.display_path);
+  return ok_status();
 }
 
 Status Writer::write_document(WriterItem& item) {
@@ -244,8 +309,8 @@ Status Writer::write_document(WriterItem& item) {
   DOSSIER_ASSIGN_OR_RETURN(auto existing, catalog_->find_document(item.doc.id));
   if (existing.has_value() && existing->state != store::DocState::kPending) return write_location(item);
 
+  log_ingest(item.location, item.doc, true);
   DOSSIER_RETURN_IF_ERROR(catalog_->put_document(item.doc));
-  log_ingest(item.location, &item.doc);
   log_derived_text(item);
   log_derived_ocr(item);
   DOSSIER_ASSIGN_OR_RETURN(bool added, catalog_->add_location(item.location));
@@ -261,7 +326,10 @@ Status Writer::write_document(WriterItem& item) {
   if (auto it = waiting_.find(item.doc.id); it != waiting_.end()) {
     std::vector<WriterItem> later = std::move(it->second);
     waiting_.erase(it);
-    for (auto& w : later) DOSSIER_RETURN_IF_ERROR(write_location(w));
+    for (auto& w : later) {
+      DOSSIER_RETURN_IF_ERROR(write_location(w));
+      DOSSIER_RETURN_IF_ERROR(child_written(w.location.parent_id));
+    }
   }
   return ok_status();
 }

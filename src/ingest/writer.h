@@ -1,9 +1,13 @@
 // The single writer of an ingest: the only code that writes the catalog, the index and the
 // custody log.
 //
-// Batches are committed custody log first (written and fsynced), then index, then catalog. A crash between the two leaves documents in the
-// index that the catalog does not know; the next run extracts them again and replaces them, so
-// nothing is lost or doubled. A document counts as stored once its catalog batch is committed.
+// Batches are committed custody log first (written and fsynced), then index, then catalog; the
+// catalog transaction also records how many custody entries are settled. A document counts as
+// stored once its catalog batch is committed. What a crash between any two steps leaves, and how
+// the next run repairs it, is in docs/design-notes.md "Crash safety": in short the next run reuses
+// the custody entries the lost batch logged, drops the documents it indexed, and extracts them
+// again. A container is written only after every location of its children, so a committed
+// container never hides a lost child from the next run (which skips the container's file).
 #pragma once
 
 #include <chrono>
@@ -22,6 +26,7 @@
 #include "index/index.h"
 #include "ingest/pipeline.h"
 #include "ingest/project.h"
+#include "ingest/unsettled_entries.h"
 #include "store/catalog.h"
 
 namespace dossier::ingest {
@@ -60,7 +65,8 @@ class Writer {
   // current batch is rolled back and the error returned; committed batches stay.
   Status drain(BoundedQueue<WriterItem>& items, Progress& progress);
 
-  // Signs a checkpoint over everything this run logged (none if it logged nothing).
+  // Signs a checkpoint over the whole log, unless the latest one already covers it (or the log is
+  // empty).
   Status finish();
 
   IngestReport report() const { return report_; }
@@ -70,12 +76,20 @@ class Writer {
          custody::CustodyLog log)
       : options_(options), catalog_(std::move(catalog)), index_(std::move(index)), log_(std::move(log)) {}
 
+  // Removes from the index the documents a lost batch indexed but never cataloged.
+  Status drop_unsettled_documents();
+
   Status write(WriterItem& item);
   Status write_document(WriterItem& item);
   Status write_location(WriterItem& item);
+  // One waiting location or held container under `parent` has been written; writes the parent
+  // if it was held and nothing under it is left.
+  Status child_written(const std::string& parent);
   Status commit_batch();
-  // Queues the INGEST entry for a location (appended at the next commit) and sets its index.
-  void log_ingest(store::LocationRecord& loc, const store::DocumentRecord* doc);
+  // Sets the location's custody index: an unsettled entry with the same statement, or a new entry
+  // queued for the next commit (returns true then). A document's first location also takes its
+  // ingested_at from a reused entry, so catalog and log agree on when it arrived.
+  bool log_ingest(store::LocationRecord& loc, store::DocumentRecord& doc, bool first_location);
   void log_derived_text(const WriterItem& item);
   void log_derived_ocr(const WriterItem& item);
 
@@ -100,10 +114,16 @@ class Writer {
   std::unique_ptr<store::Catalog> catalog_;
   std::unique_ptr<index::IndexWriter> index_;
   custody::CustodyLog log_;
-  uint64_t log_size_at_start_ = 0;
+  UnsettledEntries unsettled_;
   std::vector<std::string> pending_entries_;  // appended to the log before the batch commits
+  // Paths of new locations of indexed documents, added to the index once per document per batch.
+  std::unordered_map<std::string, std::vector<std::string>> pending_paths_;
   // Locations that arrived before their document (another worker was still extracting it).
   std::unordered_map<std::string, std::vector<WriterItem>> waiting_;
+  // How many waiting locations and held containers name each container as their parent, and the
+  // containers held back until that count is zero.
+  std::unordered_map<std::string, uint64_t> unwritten_children_;
+  std::unordered_map<std::string, WriterItem> held_;
   IngestReport report_;
   uint32_t batch_docs_ = 0;
   uint64_t batch_bytes_ = 0;

@@ -135,6 +135,38 @@ Result<bool> BlobStore::commit_temp(const std::filesystem::path& tmp, const Dige
   return created;
 }
 
+bool BlobStore::failed_writing(const Error& error) const {
+  if (error.code == ErrorCode::kDiskFull)
+    return true;
+  // Errors name the path they are about; everything under the store's root is the store's.
+  std::string root = root_.string();
+  return error.context.size() > root.size() && error.context.compare(0, root.size(), root) == 0 &&
+         error.context[root.size()] == '/';
+}
+
+Result<uint64_t> BlobStore::remove_stale_temps() const {
+  std::filesystem::path dir = root_ / "tmp";
+  std::error_code ec;
+  uint64_t freed = 0;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory)
+    return freed;
+  if (ec)
+    return Error{ErrorCode::kIo, "cannot list the blob store's temp folder: " + ec.message(), dir.string()};
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (ec)
+      break;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    if (::unlink(it->path().c_str()) == 0)
+      freed += static_cast<uint64_t>(st.st_size);
+  }
+  if (ec)
+    return Error{ErrorCode::kIo, "cannot list the blob store's temp folder: " + ec.message(), dir.string()};
+  return freed;
+}
+
 Result<PutResult> BlobStore::put_file(const std::filesystem::path& source) const {
   try {
     DOSSIER_ASSIGN_OR_RETURN(UniqueFd in, open_read(source));

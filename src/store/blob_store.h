@@ -31,6 +31,15 @@ class BlobStore {
   std::filesystem::path path_of(const Digest& digest) const;
   bool contains(const Digest& digest) const;
 
+  // Whether a put failed writing the store (a full disk, an I/O error: the project's problem, so the
+  // ingest must stop) rather than reading its source (the input's problem: record it, go on).
+  bool failed_writing(const Error& error) const;
+
+  // Deletes temp files that a killed process left in blobs/tmp (a SIGKILL skips the destructor that
+  // removes them); returns how many bytes were freed.
+  // REQUIRES: no other process is writing to this store (the ingest holds the project's locks).
+  Result<uint64_t> remove_stale_temps() const;
+
  private:
   // Moves a fully written, fsynced temp file into place under its digest.
   Result<bool> commit_temp(const std::filesystem::path& tmp, const Digest& digest) const;

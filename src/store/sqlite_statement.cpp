@@ -1,5 +1,7 @@
 #include "store/sqlite_statement.h"
 
+#include <cerrno>
+#include <tuple>
 #include <utility>
 
 namespace dossier::store {
@@ -20,7 +22,7 @@ std::pair<ErrorCode, const char*> classify(int rc) {
               "another dossier process holds the catalog; wait for it to finish and run the "
               "command again"};
     case SQLITE_FULL:
-      return {ErrorCode::kIo,
+      return {ErrorCode::kDiskFull,
               "the disk is full: free space and run the same command again, it "
               "resumes"};
     case SQLITE_READONLY:
@@ -52,6 +54,12 @@ std::pair<ErrorCode, const char*> classify(int rc) {
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   auto [code, hint] = classify(rc);
+  // SQLite reports a write that failed for lack of space as SQLITE_FULL, but an fsync or a WAL
+  // mapping that failed for the same reason as SQLITE_IOERR_*: the errno tells.
+  if (db != nullptr && (rc & 0xff) == SQLITE_IOERR &&
+      (sqlite3_system_errno(db) == ENOSPC || sqlite3_system_errno(db) == EDQUOT)) {
+    std::tie(code, hint) = classify(SQLITE_FULL);
+  }
   std::string msg(what);
   msg += ": ";
   // errmsg describes the most recent failure on this connection, errstr only the code; prefer the

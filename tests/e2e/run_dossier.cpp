@@ -2,11 +2,15 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -60,6 +64,43 @@ int spawn_with_output(const std::vector<std::string>& args, const char* out, con
 
 }  // namespace
 
+namespace {
+
+long anon_kb(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::strtol(line.c_str() + 8, nullptr, 10);
+  }
+  return 0;
+}
+
+}  // namespace
+
+RunResult run_dossier_sampled(const std::vector<std::string>& args) {
+  TempDir io;
+  auto out_path = io.path() / "out";
+  auto err_path = io.path() / "err";
+  RunResult r;
+  int pid = spawn_with_output(args, out_path.c_str(), err_path.c_str());
+  if (pid < 0) {
+    r.err = std::string("cannot start ") + DOSSIER_BIN;
+    return r;
+  }
+  auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  struct rusage usage {};
+  while (wait4(pid, &status, WNOHANG, &usage) == 0) {
+    r.max_anon_kb = std::max(r.max_anon_kb, anon_kb(pid));
+    ::usleep(20000);
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  r.max_rss_kb = usage.ru_maxrss;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
 RunResult run_dossier(const std::vector<std::string>& args) {
   TempDir io;
   auto out_path = io.path() / "out";
@@ -70,7 +111,9 @@ RunResult run_dossier(const std::vector<std::string>& args) {
     r.err = std::string("cannot start ") + DOSSIER_BIN;
     return r;
   }
-  r.exit_code = wait_dossier(pid);
+  auto start = std::chrono::steady_clock::now();
+  r.exit_code = wait_dossier(pid, &r.max_rss_kb);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
@@ -80,9 +123,11 @@ int spawn_dossier(const std::vector<std::string>& args) {
   return spawn_with_output(args, "/dev/null", "/dev/null");
 }
 
-int wait_dossier(int pid) {
+int wait_dossier(int pid, long* max_rss_kb) {
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  if (max_rss_kb != nullptr) *max_rss_kb = usage.ru_maxrss;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 

@@ -275,5 +275,62 @@ TEST(ZipDirectory, CountsFilesNotDirectoriesOrSymlinks) {
   EXPECT_EQ(shifted->files, 3u);
 }
 
+// The central directory entry of a one-member zip repeated `copies` times, every copy pointing at
+// the one local header: the overlapping-file ("flat") zip bomb.
+std::string overlapping_zip(const std::string& one_member_zip, uint32_t copies) {
+  const size_t cd = one_member_zip.find("PK\x01\x02");
+  const size_t eocd = one_member_zip.rfind("PK\x05\x06");
+  const std::string entry = one_member_zip.substr(cd, eocd - cd);
+  std::string out = one_member_zip.substr(0, cd);
+  for (uint32_t i = 0; i < copies; ++i) out += entry;
+  std::string end = one_member_zip.substr(eocd);
+  const auto put = [&end](size_t at, uint32_t v, int n) {
+    for (int k = 0; k < n; ++k) end[at + static_cast<size_t>(k)] = static_cast<char>((v >> (8 * k)) & 0xff);
+  };
+  put(8, copies, 2);
+  put(10, copies, 2);
+  put(12, static_cast<uint32_t>(entry.size() * copies), 4);
+  return out + end;
+}
+
+TEST(ArchiveExtractor, ZipWhoseFirstMemberIsAStoredPdfIsAnArchive) {
+  // The PDF header is 40 bytes in: the PDF extractor used to claim the zip and hide the rest.
+  const std::string pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+  uint32_t crc = 0xffffffffu;
+  for (unsigned char c : pdf) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+  }
+  const std::string zip = testing::splice_zips(
+      {testing::make_raw_zip("first.pdf", pdf, 0, pdf.size(), ~crc), make_zip({{"second.txt", "the second member"}})});
+  EXPECT_EQ(testing::chosen(zip), "archive");
+  auto x = testing::run(ArchiveExtractor(), zip);
+  ASSERT_TRUE(x.has_value()) << x.error().to_string();
+  ASSERT_EQ(x->children.size(), 2u);
+  EXPECT_EQ(x->children[0].bytes, pdf);
+}
+
+TEST(ZipDirectory, CountsEntriesThatShareALocalHeader) {
+  const std::string zip = overlapping_zip(make_zip({{"zeros.bin", std::string(1 << 16, '\0')}}), 300);
+  auto dir = read_zip_directory(as_bytes(zip));
+  ASSERT_TRUE(dir.has_value());
+  EXPECT_TRUE(dir->walked);
+  EXPECT_EQ(dir->files, 300u);
+  EXPECT_EQ(dir->shared_offsets, 299u);
+  auto plain = read_zip_directory(as_bytes(make_zip({{"a", "1"}, {"b", "2"}})));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->shared_offsets, 0u);
+}
+
+TEST(ArchiveExtractor, OverlappingEntriesAreReadOnceAndAccountedFor) {
+  const std::string zip = overlapping_zip(make_zip({{"zeros.bin", std::string(1 << 16, '\0')}}), 300);
+  auto x = testing::run(ArchiveExtractor(), zip);
+  ASSERT_TRUE(x.has_value()) << x.error().to_string();
+  EXPECT_EQ(x->children.size(), 1u);
+  ASSERT_EQ(x->child_problems.size(), 1u);
+  EXPECT_EQ(x->child_problems[0].code, "limit");
+  EXPECT_NE(x->child_problems[0].reason.find("299 central directory entries point at a member"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dossier::extract

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "extract/mime_walker.h"
 #include "extract/smime_extractor.h"
 #include "extract/tnef_extractor.h"
 #include "test_util.h"
@@ -296,6 +297,56 @@ TEST(SmimeExtractor, GarbageIsCorruptNotACrash) {
   auto r = run(SmimeExtractor(), fake);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::kCorrupt);
+}
+
+}  // namespace
+}  // namespace dossier::extract
+
+namespace dossier::extract {
+namespace {
+
+std::string many_parts(int attachments, const char* boundary_param) {
+  std::string m =
+      "From: a@example.org\r\nTo: b@example.org\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; " +
+      std::string(boundary_param) + "\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nthe body\r\n";
+  for (int i = 0; i < attachments; ++i) {
+    m += "--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"a" +
+         std::to_string(i) + ".bin\"\r\n\r\n-- not a delimiter\r\n--b1x is not one either\r\n";
+  }
+  return m + "--b1--\r\n";
+}
+
+TEST(MimePartsCut, CountsTheDelimitersOfDeclaredBoundariesOnly) {
+  const std::string m = many_parts(9, "boundary=\"b1\"");
+  uint64_t parts = 0;
+  EXPECT_EQ(mime_parts_cut(m, 10, parts), std::string_view::npos);
+  EXPECT_EQ(parts, 10u);  // the body and nine attachments; the closing delimiter opens nothing
+  const size_t cut = mime_parts_cut(m, 4, parts);
+  ASSERT_NE(cut, std::string_view::npos);
+  EXPECT_EQ(parts, 10u);
+  EXPECT_EQ(m.compare(cut, 6, "--b1\r\n"), 0);
+  EXPECT_NE(m.substr(0, cut).find("a2.bin"), std::string::npos);
+  EXPECT_EQ(m.substr(0, cut).find("a3.bin"), std::string::npos);
+  // An unquoted, upper-case parameter is a boundary too; no boundary, no parts.
+  EXPECT_EQ(mime_parts_cut(many_parts(3, "BOUNDARY=b1; charset=x"), 1, parts) != std::string_view::npos, true);
+  EXPECT_EQ(parts, 4u);
+  EXPECT_EQ(mime_parts_cut("Subject: x\r\n\r\n--b1\r\n", 0, parts), std::string_view::npos);
+  EXPECT_EQ(parts, 0u);
+}
+
+TEST(EmailExtractor, MessageOverThePartLimitIsReadUpToItAndSaysSo) {
+  const std::string m = many_parts(50, "boundary=\"b1\"");
+  Item item = testing::item_for(m, "many.eml");
+  ExtractContext ctx;
+  ctx.limits.max_mime_parts = 11;
+  auto x = EmailExtractor().extract(item, ctx);
+  ASSERT_TRUE(x.has_value()) << x.error().to_string();
+  EXPECT_EQ(x->children.size(), 10u);  // eleven parts: the body and ten attachments
+  ASSERT_EQ(x->child_problems.size(), 1u);
+  EXPECT_EQ(x->child_problems[0].code, "limit");
+  EXPECT_EQ(x->child_problems[0].reason, "the message has 51 MIME parts; only the first 11 were read");
+  EXPECT_NE(all_text(*x).find("the body"), std::string::npos);
 }
 
 }  // namespace

@@ -129,6 +129,9 @@ TEST(PdfExtractor, SniffsMagicAnywhereInFirstKilobyteAndMime) {
   EXPECT_EQ(sniff("garbage", "application/pdf"), kGoodMatch);
   EXPECT_EQ(sniff("\x89PNG\r\n\x1a\n", "image/png"), kNoMatch);
   EXPECT_EQ(sniff("PK\x03\x04", "application/zip"), kNoMatch);
+  // A zip whose first member is a stored PDF is a zip: its other members must be read.
+  EXPECT_EQ(sniff(std::string("PK\x03\x04", 4) + std::string(40, 'x') + "%PDF-1.4", "application/zip"), kNoMatch);
+  EXPECT_EQ(sniff("Received: by gateway\n%PDF-1.4", "text/plain"), kExactMatch);
 }
 
 TEST(PdfExtractor, ExtractsTextPerPage) {

@@ -1,6 +1,7 @@
 #include "index/index.h"
 
 #include <gtest/gtest.h>
+#include <chrono>
 #include <xapian.h>
 
 #include "index_test_util.h"
@@ -221,6 +222,57 @@ TEST_F(IndexTest, ReplaceAndAddPath) {
   auto missing = writer_->add_path("nope", "/x");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(IndexTest, AddPathsSkipsKnownPathsAndScalesToManyLocations) {
+  // One content at 20,000 places (the same attachment in a mailbox): each call rewrites the
+  // document once, whatever it already holds.
+  std::vector<std::string> paths;
+  for (int i = 0; i < 20000; ++i) paths.push_back("/Mail/big.eml \u203a a" + std::to_string(i) + ".bin");
+  auto start = std::chrono::steady_clock::now();
+  for (size_t from = 0; from < paths.size(); from += 1000) {
+    std::vector<std::string> batch(paths.begin() + static_cast<std::ptrdiff_t>(from),
+                                   paths.begin() + static_cast<std::ptrdiff_t>(from + 1000));
+    ASSERT_TRUE(writer_->add_paths("c", batch));
+  }
+  ASSERT_TRUE(writer_->add_paths("c", paths));  // all known: nothing changes
+  ASSERT_TRUE(writer_->commit());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 30.0);
+  EXPECT_EQ(q("path:\"/Mail/big.eml/a19999.bin\""), V{"c"});
+  EXPECT_EQ(q("path:/mail"), V{"c"});
+  EXPECT_EQ(q("新疆 path:/leak"), V{"c"});
+  EXPECT_EQ(*writer_->doc_count(), 5u);
+}
+
+TEST_F(IndexTest, RemoveAndContains) {
+  EXPECT_TRUE(*writer_->contains("a"));
+  EXPECT_FALSE(*writer_->contains("zz"));
+  ASSERT_TRUE(writer_->remove("a"));
+  ASSERT_TRUE(writer_->remove("zz"));  // nothing to remove is not an error
+  EXPECT_FALSE(*writer_->contains("a"));
+  ASSERT_TRUE(writer_->commit());
+  EXPECT_EQ(q("budget"), V{"b"});
+}
+
+TEST(IndexTransactions, ChangesNotCommittedAreDiscardedWithTheWriter) {
+  testing::TempIndexDir dir;
+  {
+    auto w = IndexWriter::open(dir.path());
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->replace(doc("kept", {"committed words"}, "/a.txt")));
+    ASSERT_TRUE((*w)->commit());
+    ASSERT_TRUE((*w)->replace(doc("lost", {"uncommitted words"}, "/b.txt")));
+    ASSERT_TRUE((*w)->add_path("kept", "/c.txt"));
+    EXPECT_EQ(*(*w)->doc_count(), 2u);  // the writer sees its own changes
+  }  // an ingest stopped by an error: Xapian would commit on close without the transaction
+  auto s = Searcher::open(dir.path());
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*(*s)->doc_count(), 1u);
+  EXPECT_EQ(ids(**s, "words"), V{"kept"});
+  EXPECT_EQ(ids(**s, "path:/c.txt"), V{});
+  auto again = IndexWriter::open(dir.path());
+  ASSERT_TRUE(again) << again.error().to_string();
 }
 
 TEST_F(IndexTest, BadQueryIsInvalidInput) {

@@ -134,6 +134,31 @@ TEST_F(BlobStoreTest, MissingRootSaysToInitTheProject) {
   EXPECT_NE(put.error().message.find("dossier init"), std::string::npos) << put.error().message;
 }
 
+TEST_F(BlobStoreTest, FailuresWritingTheStoreAreToldApartFromUnreadableSources) {
+  auto missing = store_.put_file(dir_.path() / "does-not-exist");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_FALSE(store_.failed_writing(missing.error()));
+  BlobStore nowhere(dir_.path() / "no-such-project" / "blobs");
+  auto put = nowhere.put_bytes(as_bytes("x"));
+  ASSERT_FALSE(put.has_value());
+  EXPECT_TRUE(nowhere.failed_writing(put.error())) << put.error().to_string();
+  EXPECT_TRUE(store_.failed_writing(Error{ErrorCode::kDiskFull, "cannot write", "/anywhere"}));
+  EXPECT_FALSE(store_.failed_writing(Error{ErrorCode::kIo, "cannot read", root_.string() + "-elsewhere/x"}));
+}
+
+TEST_F(BlobStoreTest, StaleTempsOfAKilledRunAreRemoved) {
+  ASSERT_TRUE(store_.put_bytes(as_bytes("kept")).has_value());
+  std::filesystem::create_directories(root_ / "tmp");
+  ASSERT_TRUE(write_file_atomic(root_ / "tmp" / "put-1-2-3.tmp", std::string(1000, 'x')).has_value());
+  auto freed = store_.remove_stale_temps();
+  ASSERT_TRUE(freed.has_value()) << freed.error().to_string();
+  EXPECT_EQ(*freed, 1000u);
+  EXPECT_EQ(count_files(root_), 1u);
+  EXPECT_TRUE(store_.contains(sha256(std::string_view("kept"))));
+  BlobStore fresh(dir_.path() / "fresh");
+  EXPECT_EQ(*fresh.remove_stale_temps(), 0u);  // no tmp folder yet
+}
+
 TEST_F(BlobStoreTest, ContainsIsFalseForUnknownDigest) {
   EXPECT_FALSE(store_.contains(sha256(std::string_view("never stored"))));
 }
