@@ -147,8 +147,9 @@ Status TreeStore::append(std::span<const Hash> leaves) {
       st = errno_error("cannot seek", p, errno);
       break;
     }
-    st = write_all(files_[k].get(),
-                   std::span<const uint8_t>(added[k].front().data(), added[k].size() * sizeof(Hash)), p);
+    st = write_all(
+        files_[k].get(),
+        std::span<const uint8_t>(added[k].front().data(), added[k].size() * sizeof(Hash)), p);
     if (st.has_value())
       counts_[k] += added[k].size();
   }

@@ -202,9 +202,9 @@ Result<Extraction> EmailExtractor::extract(const Item& item, ExtractContext& ctx
   // GMime holds every part in memory: a message of 100,000 parts would take 400 MB. Parse it up
   // to the last part allowed and account for the rest.
   uint64_t parts = 0;
-  const size_t cut = mime_parts_cut(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), ctx.limits.max_mime_parts,
-      parts);
+  const size_t cut =
+      mime_parts_cut(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                     ctx.limits.max_mime_parts, parts);
   if (cut != std::string_view::npos)
     bytes = bytes.first(cut);
   ensure_gmime_initialized();
@@ -239,10 +239,12 @@ Result<Extraction> EmailExtractor::extract(const Item& item, ExtractContext& ctx
   MimeWalker walker(out, ctx);
   walker.walk(g_mime_message_get_mime_part(message.get()));
   if (cut != std::string_view::npos) {
-    const std::string why = "the message has " + std::to_string(parts) + " MIME parts; only the first " +
+    const std::string why = "the message has " + std::to_string(parts) +
+                            " MIME parts; only the first " +
                             std::to_string(ctx.limits.max_mime_parts) + " were read";
     out.warnings.push_back(why);
-    out.child_problems.push_back({"parts after " + std::to_string(ctx.limits.max_mime_parts), "limit", why});
+    out.child_problems.push_back(
+        {"parts after " + std::to_string(ctx.limits.max_mime_parts), "limit", why});
   }
   std::string body = walker.take_body();
   std::string page = summary.empty() ? std::move(body) : summary + "\n" + body;

@@ -12,11 +12,12 @@ namespace dossier::extract {
 
 // Containers (a mailbox, a tar) are read once, front to back. Without help, every page read
 // stays resident until the whole extraction ends, so a 2 GB mailbox costs 2 GB of RSS. The
-// pipeline maps items read-only and private, so the consumed pages can go. MADV_PAGEOUT rather than MADV_DONTNEED: on a file
-// mapping both just drop the pages (they would be re-read from the file), but when the bytes are
-// anonymous memory (a test's std::string, a caller that read the file) MADV_DONTNEED would zero
-// the caller's buffer, while MADV_PAGEOUT never changes content. The kernel pages out file pages
-// only for the file's owner (dossier's blob store is), else the call is a harmless no-op.
+// pipeline maps items read-only and private, so the consumed pages can go. MADV_PAGEOUT rather than
+// MADV_DONTNEED: on a file mapping both just drop the pages (they would be re-read from the file),
+// but when the bytes are anonymous memory (a test's std::string, a caller that read the file)
+// MADV_DONTNEED would zero the caller's buffer, while MADV_PAGEOUT never changes content. The
+// kernel pages out file pages only for the file's owner (dossier's blob store is), else the call is
+// a harmless no-op.
 class PageReleaser {
  public:
   explicit PageReleaser(std::span<const uint8_t> bytes) : bytes_(bytes) {

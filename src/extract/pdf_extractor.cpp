@@ -737,7 +737,8 @@ MatchScore PdfExtractor::sniff(const Probe& probe) const {
   // is nothing else: a zip whose first member is a stored PDF has the header 40 bytes in, and
   // reading it as a PDF would hide every other member.
   const std::string_view mime = std::string_view(probe.mime).substr(0, probe.mime.find(';'));
-  const bool unknown = mime.empty() || mime == "application/octet-stream" || mime.starts_with("text/");
+  const bool unknown =
+      mime.empty() || mime == "application/octet-stream" || mime.starts_with("text/");
   if (at != std::string_view::npos && (unknown || pdf_mime))
     return kExactMatch;
   if (pdf_mime)

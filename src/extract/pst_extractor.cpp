@@ -165,8 +165,9 @@ Result<Extraction> PstExtractor::extract(const Item& item, ExtractContext& ctx) 
   // libpff reads what it can of a cut-off store and reports no error: say it.
   const uint64_t declared_size = declared_file_size(item.bytes);
   const bool truncated = declared_size > item.bytes.size();
-  const std::string truncation = "truncated PST: " + std::to_string(item.bytes.size()) + " of the " +
-                                 std::to_string(declared_size) + " bytes its header declares";
+  const std::string truncation = "truncated PST: " + std::to_string(item.bytes.size()) +
+                                 " of the " + std::to_string(declared_size) +
+                                 " bytes its header declares";
   PstMemoryIo io{item.bytes, 0, false};
   BfioHandle bfio = make_pst_memory_handle(&io);
   if (bfio == nullptr)
@@ -178,7 +179,8 @@ Result<Extraction> PstExtractor::extract(const Item& item, ExtractContext& ctx) 
   if (file_init != 1)
     return Error{ErrorCode::kInternal, "libpff: " + err.text(), item.name};
   if (libpff_file_open_file_io_handle(file.get(), bfio.get(), LIBPFF_OPEN_READ, err.out()) != 1) {
-    return Error{ErrorCode::kCorrupt, truncated ? truncation : "corrupt PST: " + err.text(), item.name};
+    return Error{ErrorCode::kCorrupt, truncated ? truncation : "corrupt PST: " + err.text(),
+                 item.name};
   }
 
   Extraction out;
@@ -188,7 +190,8 @@ Result<Extraction> PstExtractor::extract(const Item& item, ExtractContext& ctx) 
   PffItem root(root_raw);
   if (has_root == -1 || (has_root == 0 && truncated)) {
     return Error{ErrorCode::kCorrupt,
-                 truncated ? truncation + ": no folder is left" : "corrupt PST: no root folder: " + err.text(),
+                 truncated ? truncation + ": no folder is left"
+                           : "corrupt PST: no root folder: " + err.text(),
                  item.name};
   }
   if (truncated)

@@ -152,7 +152,8 @@ Result<uint64_t> BlobStore::remove_stale_temps() const {
   if (ec == std::errc::no_such_file_or_directory)
     return freed;
   if (ec)
-    return Error{ErrorCode::kIo, "cannot list the blob store's temp folder: " + ec.message(), dir.string()};
+    return Error{ErrorCode::kIo, "cannot list the blob store's temp folder: " + ec.message(),
+                 dir.string()};
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     if (ec)
       break;
@@ -163,7 +164,8 @@ Result<uint64_t> BlobStore::remove_stale_temps() const {
       freed += static_cast<uint64_t>(st.st_size);
   }
   if (ec)
-    return Error{ErrorCode::kIo, "cannot list the blob store's temp folder: " + ec.message(), dir.string()};
+    return Error{ErrorCode::kIo, "cannot list the blob store's temp folder: " + ec.message(),
+                 dir.string()};
   return freed;
 }
 

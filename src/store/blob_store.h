@@ -31,8 +31,8 @@ class BlobStore {
   std::filesystem::path path_of(const Digest& digest) const;
   bool contains(const Digest& digest) const;
 
-  // Whether a put failed writing the store (a full disk, an I/O error: the project's problem, so the
-  // ingest must stop) rather than reading its source (the input's problem: record it, go on).
+  // Whether a put failed writing the store (a full disk, an I/O error: the project's problem, so
+  // the ingest must stop) rather than reading its source (the input's problem: record it, go on).
   bool failed_writing(const Error& error) const;
 
   // Deletes temp files that a killed process left in blobs/tmp (a SIGKILL skips the destructor that

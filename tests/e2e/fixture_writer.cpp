@@ -23,11 +23,12 @@ void put64(std::string& out, uint64_t v) {
   put32(out, static_cast<uint32_t>(v >> 32));
 }
 
-constexpr uint32_t kDosTime = (10u << 11) | (4u << 5);                 // 10:04:00
+constexpr uint32_t kDosTime = (10u << 11) | (4u << 5);                  // 10:04:00
 constexpr uint32_t kDosDate = ((2017u - 1980u) << 9) | (3u << 5) | 1u;  // 2017-03-01
 
 uint32_t checked32(uint64_t v) {
-  if (v > 0xffffffffu) throw std::length_error("zip member over 4 GiB: needs zip64");
+  if (v > 0xffffffffu)
+    throw std::length_error("zip member over 4 GiB: needs zip64");
   return static_cast<uint32_t>(v);
 }
 
@@ -70,7 +71,8 @@ std::string central_header(const ZipMember& m, uint64_t local_offset) {
 }
 
 std::string end_record(uint64_t entries, uint64_t cd_size, uint64_t cd_offset) {
-  if (entries > 0xffff) throw std::length_error("over 65,535 zip members: needs zip64");
+  if (entries > 0xffff)
+    throw std::length_error("over 65,535 zip members: needs zip64");
   std::string h;
   put32(h, 0x06054b50);
   put16(h, 0);
@@ -91,7 +93,8 @@ uint32_t crc_update(uint32_t crc, std::string_view bytes) {
 std::string pdf_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
+    if (c == '(' || c == ')' || c == '\\')
+      out += '\\';
     out += c;
   }
   return out;
@@ -99,13 +102,15 @@ std::string pdf_escape(std::string_view s) {
 
 std::string octal(uint64_t v, size_t width) {  // width digits, then NUL
   std::string s(width, '0');
-  for (size_t i = width; i-- > 0 && v > 0; v >>= 3) s[i] = static_cast<char>('0' + (v & 7));
+  for (size_t i = width; i-- > 0 && v > 0; v >>= 3)
+    s[i] = static_cast<char>('0' + (v & 7));
   return s + '\0';
 }
 
 std::string tar_header(std::string_view name, uint64_t size) {
   std::string h(512, '\0');
-  if (name.size() > 99) throw std::length_error("tar name over 99 bytes");
+  if (name.size() > 99)
+    throw std::length_error("tar name over 99 bytes");
   h.replace(0, name.size(), name);
   h.replace(100, 8, octal(0644, 7));
   h.replace(108, 8, octal(0, 7));
@@ -117,7 +122,8 @@ std::string tar_header(std::string_view name, uint64_t size) {
   h.replace(257, 6, std::string("ustar\0", 6));
   h.replace(263, 2, "00");
   unsigned sum = 0;
-  for (char c : h) sum += static_cast<unsigned char>(c);
+  for (char c : h)
+    sum += static_cast<unsigned char>(c);
   h.replace(148, 8, octal(sum, 6) + " ");
   return h;
 }
@@ -128,10 +134,13 @@ void write_bytes(const std::filesystem::path& path, std::string_view bytes) {
   std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error("cannot write " + path.string());
+  if (!out)
+    throw std::runtime_error("cannot write " + path.string());
 }
 
-uint32_t crc32_of(std::string_view bytes) { return crc_update(0, bytes); }
+uint32_t crc32_of(std::string_view bytes) {
+  return crc_update(0, bytes);
+}
 
 ZipMember zip_stored(std::string name, std::string bytes) {
   ZipMember m;
@@ -242,7 +251,8 @@ std::string zip_nested(uint32_t depth, std::string_view core) {
     std::string tail = cd + end_record(1, cd.size(), head.size() + size);
     uint32_t whole = crc_update(0, head);
     whole = static_cast<uint32_t>(crc32_combine(whole, crc, static_cast<z_off_t>(size)));
-    whole = static_cast<uint32_t>(crc32_combine(whole, crc_update(0, tail), static_cast<z_off_t>(tail.size())));
+    whole = static_cast<uint32_t>(
+        crc32_combine(whole, crc_update(0, tail), static_cast<z_off_t>(tail.size())));
     size += head.size() + tail.size();
     crc = whole;
     heads.push_back(std::move(head));
@@ -250,9 +260,11 @@ std::string zip_nested(uint32_t depth, std::string_view core) {
   }
   std::string out;
   out.reserve(size);
-  for (auto it = heads.rbegin(); it != heads.rend(); ++it) out += *it;
+  for (auto it = heads.rbegin(); it != heads.rend(); ++it)
+    out += *it;
   out += level0;
-  for (const std::string& t : tails) out += t;
+  for (const std::string& t : tails)
+    out += t;
   return out;
 }
 
@@ -267,12 +279,15 @@ std::string tar_archive(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-TarFileWriter::TarFileWriter(const std::filesystem::path& path) : file_(std::fopen(path.c_str(), "wb")) {
-  if (file_ == nullptr) throw std::runtime_error("cannot create " + path.string());
+TarFileWriter::TarFileWriter(const std::filesystem::path& path)
+    : file_(std::fopen(path.c_str(), "wb")) {
+  if (file_ == nullptr)
+    throw std::runtime_error("cannot create " + path.string());
 }
 
 TarFileWriter::~TarFileWriter() {
-  if (file_ != nullptr) std::fclose(file_);
+  if (file_ != nullptr)
+    std::fclose(file_);
 }
 
 void TarFileWriter::add(std::string_view name, std::string_view bytes) {
@@ -295,7 +310,8 @@ std::string pdf_document(const std::vector<std::string>& pages, const PdfOptions
   std::vector<std::string> objects;
   objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
   std::string kids;
-  for (size_t i = 0; i < pages.size(); ++i) kids += std::to_string(5 + 2 * i) + " 0 R ";
+  for (size_t i = 0; i < pages.size(); ++i)
+    kids += std::to_string(5 + 2 * i) + " 0 R ";
   size_t count = pages.size();
   if (options.cyclic_pages) {
     kids += "2 0 R ";
@@ -303,12 +319,14 @@ std::string pdf_document(const std::vector<std::string>& pages, const PdfOptions
   }
   objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(count) + " >>");
   objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-  objects.push_back("<< /Title (" + pdf_escape(options.title) + ") /Producer (dossier fixture writer) >>");
+  objects.push_back("<< /Title (" + pdf_escape(options.title) +
+                    ") /Producer (dossier fixture writer) >>");
   for (size_t i = 0; i < pages.size(); ++i) {
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + std::to_string(6 + 2 * i) +
-                      " 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " +
+                      std::to_string(6 + 2 * i) + " 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
     std::string content = "BT /F1 12 Tf 72 720 Td (" + pdf_escape(pages[i]) + ") Tj ET";
-    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                      "\nendstream");
   }
   std::string out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
   std::vector<size_t> offsets;
@@ -324,7 +342,8 @@ std::string pdf_document(const std::vector<std::string>& pages, const PdfOptions
     out += line;
   }
   out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R /Info 4 0 R ";
-  if (options.xref_prev_self) out += "/Prev " + std::to_string(xref) + " ";
+  if (options.xref_prev_self)
+    out += "/Prev " + std::to_string(xref) + " ";
   out += ">>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   return out;
 }
@@ -337,10 +356,12 @@ std::string docx_document(std::string_view body_xml, std::string_view doctype) {
   const std::string types =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
       "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-      "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+      "<Default Extension=\"rels\" "
+      "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
       "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
       "<Override PartName=\"/word/document.xml\" "
-      "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+      "ContentType=\"application/"
+      "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
       "</Types>";
   const std::string rels =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -348,26 +369,31 @@ std::string docx_document(std::string_view body_xml, std::string_view doctype) {
       "<Relationship Id=\"rId1\" "
       "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
       "Target=\"word/document.xml\"/></Relationships>";
-  std::string document = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" + std::string(doctype) +
-                         "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-                         "<w:body>" +
-                         std::string(body_xml) + "</w:body></w:document>";
+  std::string document =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" + std::string(doctype) +
+      "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+      "<w:body>" +
+      std::string(body_xml) + "</w:body></w:document>";
   return zip_archive({zip_deflated("[Content_Types].xml", types), zip_deflated("_rels/.rels", rels),
                       zip_deflated("word/document.xml", document)});
 }
 
 std::string email_message(std::string_view subject, std::string_view body,
                           const std::vector<std::pair<std::string, std::string>>& attachments) {
-  std::string m = "From: Ada Source <ada@example.org>\r\nTo: desk@example.org\r\nSubject: " + std::string(subject) +
+  std::string m = "From: Ada Source <ada@example.org>\r\nTo: desk@example.org\r\nSubject: " +
+                  std::string(subject) +
                   "\r\nDate: Wed, 01 Mar 2017 10:04:00 +0000\r\nMIME-Version: 1.0\r\n";
   if (attachments.empty()) {
     return m + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + std::string(body) + "\r\n";
   }
   const std::string b = "dossier-boundary-7f3a";
   m += "Content-Type: multipart/mixed; boundary=\"" + b + "\"\r\n\r\n";
-  m += "--" + b + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + std::string(body) + "\r\n";
+  m +=
+      "--" + b + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + std::string(body) + "\r\n";
   for (const auto& [name, bytes] : attachments) {
-    m += "--" + b + "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" +
+    m += "--" + b +
+         "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+         "filename=\"" +
          name + "\"\r\n\r\n" + bytes + "\r\n";
   }
   return m + "--" + b + "--\r\n";
@@ -379,15 +405,28 @@ std::string pst_header(uint64_t declared_size) {
     uint32_t c = 0;
     for (unsigned char b : bytes) {
       c ^= b;
-      for (int k = 0; k < 8; ++k) c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+      for (int k = 0; k < 8; ++k)
+        c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
     }
     return c;
   };
   std::string h(564, '\0');
   auto set = [&h](size_t at, const std::string& bytes) { h.replace(at, bytes.size(), bytes); };
-  auto le16 = [](uint32_t v) { std::string s; put16(s, v); return s; };
-  auto le32 = [](uint32_t v) { std::string s; put32(s, v); return s; };
-  auto le64 = [](uint64_t v) { std::string s; put64(s, v); return s; };
+  auto le16 = [](uint32_t v) {
+    std::string s;
+    put16(s, v);
+    return s;
+  };
+  auto le32 = [](uint32_t v) {
+    std::string s;
+    put32(s, v);
+    return s;
+  };
+  auto le64 = [](uint64_t v) {
+    std::string s;
+    put64(s, v);
+    return s;
+  };
   set(0, "!BDN");
   set(8, "SM");
   set(10, le16(23));  // Unicode

@@ -54,7 +54,8 @@ class TarFileWriter {
 };
 
 // A PDF with one page per text (Helvetica, one line each). `xref_prev_self` adds a /Prev that
-// points at the xref itself (a cyclic xref chain); `cyclic_pages` makes the page tree contain itself.
+// points at the xref itself (a cyclic xref chain); `cyclic_pages` makes the page tree contain
+// itself.
 struct PdfOptions {
   bool xref_prev_self = false;
   bool cyclic_pages = false;

@@ -36,7 +36,8 @@ std::string words(size_t n, unsigned seed) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    for (int k = 0; k < 3 + static_cast<int>(x % 6); ++k) out += static_cast<char>('a' + (x >> (8 + 5 * k)) % 26);
+    for (int k = 0; k < 3 + static_cast<int>(x % 6); ++k)
+      out += static_cast<char>('a' + (x >> (8 + 5 * k)) % 26);
     out += ' ';
   }
   return out;
@@ -75,12 +76,16 @@ std::string many_part_message(int parts) {
   const std::string b = "hostile-boundary";
   std::string m =
       "From: a@example.org\r\nTo: b@example.org\r\nSubject: one hundred thousand parts\r\n"
-      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" + b + "\"\r\n\r\n";
-  m += "--" + b + "\r\nContent-Type: text/plain\r\n\r\nthe quillwort body of a very long message\r\n";
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" +
+      b + "\"\r\n\r\n";
+  m += "--" + b +
+       "\r\nContent-Type: text/plain\r\n\r\nthe quillwort body of a very long message\r\n";
   for (int i = 1; i < parts; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "a%06d.bin", i);
-    m += "--" + b + "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" +
+    m += "--" + b +
+         "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+         "filename=\"" +
          name + "\"\r\n\r\nxyz\r\n";
   }
   return m + "--" + b + "--\r\n";
@@ -92,7 +97,8 @@ std::string billion_laughs_doctype() {
   for (int i = 1; i <= 9; ++i) {
     std::string ref = i == 1 ? "&lol;" : "&lol" + std::to_string(i - 1) + ";";
     std::string value;
-    for (int k = 0; k < 10; ++k) value += ref;
+    for (int k = 0; k < 10; ++k)
+      value += ref;
     d += "<!ENTITY lol" + std::to_string(i) + " \"" + value + "\">";
   }
   return d + "]>";
@@ -107,19 +113,24 @@ struct Outcome {
   std::vector<std::string> problems;  // not-ingested reasons of items inside it
   std::string no_text;
   std::string describe() const {
-    std::string s = "state=" + state + " code=" + code + " reason=" + reason + " no_text=" + no_text;
-    for (const auto& w : warnings) s += "\n  warning: " + w;
-    for (size_t i = 0; i < problems.size() && i < 5; ++i) s += "\n  problem: " + problems[i];
+    std::string s =
+        "state=" + state + " code=" + code + " reason=" + reason + " no_text=" + no_text;
+    for (const auto& w : warnings)
+      s += "\n  warning: " + w;
+    for (size_t i = 0; i < problems.size() && i < 5; ++i)
+      s += "\n  problem: " + problems[i];
     return s;
   }
   bool any_problem(const std::string& needle) const {
     for (const auto& p : problems)
-      if (p.find(needle) != std::string::npos) return true;
+      if (p.find(needle) != std::string::npos)
+        return true;
     return false;
   }
   bool any_warning(const std::string& needle) const {
     for (const auto& w : warnings)
-      if (w.find(needle) != std::string::npos) return true;
+      if (w.find(needle) != std::string::npos)
+        return true;
     return false;
   }
 };
@@ -130,18 +141,21 @@ class HostileFiles : public ::testing::Test {
     dir_ = new TempDir();
     in_ = dir_->path() / "in";
     const fs::path h = in_ / "h";
-    write_bytes(in_ / "a-before.txt", "an ordinary pelican memo written before the hostile files\n");
+    write_bytes(in_ / "a-before.txt",
+                "an ordinary pelican memo written before the hostile files\n");
     write_bytes(h / "flat-overlap.zip", zip_overlapping(zip_zeros("zeros.bin", 1 << 20), 10000));
     write_bytes(h / "flat-bomb.zip", flat_bomb(500, 4 << 20));
     write_bytes(h / "nested-bomb.zip", nested_bomb(8, 64 << 20));
     write_bytes(h / "billion-laughs.docx",
-                docx_document(docx_paragraph("&lol9;") + docx_paragraph("laughing survivor"), billion_laughs_doctype()));
+                docx_document(docx_paragraph("&lol9;") + docx_paragraph("laughing survivor"),
+                              billion_laughs_doctype()));
     PdfOptions cyclic_xref;
     cyclic_xref.xref_prev_self = true;
     write_bytes(h / "cyclic-xref.pdf", pdf_document({"the cyclic xref survivor"}, cyclic_xref));
     PdfOptions cyclic_pages;
     cyclic_pages.cyclic_pages = true;
-    write_bytes(h / "cyclic-pages.pdf", pdf_document({"the cyclic page tree survivor"}, cyclic_pages));
+    write_bytes(h / "cyclic-pages.pdf",
+                pdf_document({"the cyclic page tree survivor"}, cyclic_pages));
     const std::string pdf = pdf_document({"a page that is cut off", "a second page"});
     write_bytes(h / "truncated.pdf", pdf.substr(0, pdf.size() * 3 / 5));
     const std::string zip = zip_archive({zip_deflated("first.txt", words(4000, 1) + " tamarind"),
@@ -151,8 +165,9 @@ class HostileFiles : public ::testing::Test {
     const std::string jpeg = slurp(fs::path(DOSSIER_FIXTURES) / "extract" / "exif.jpg");
     write_bytes(h / "truncated.jpg", jpeg.substr(0, jpeg.size() / 2));
     write_bytes(h / "truncated.pst", pst_header(1 << 20));
-    write_bytes(h / "pdf-first.zip", zip_archive({zip_stored("first.pdf", pdf_document({"a stored polyglot page"})),
-                                                  zip_deflated("hidden.txt", "the member behind the pdf: quetzal")}));
+    write_bytes(h / "pdf-first.zip",
+                zip_archive({zip_stored("first.pdf", pdf_document({"a stored polyglot page"})),
+                             zip_deflated("hidden.txt", "the member behind the pdf: quetzal")}));
     write_bytes(h / "deep-10000.zip", zip_nested(10000, "the deepest marmalade line"));
     write_bytes(h / "parts-100000.eml", many_part_message(100000));
     write_bytes(in_ / "m-normal.docx", docx_document(docx_paragraph("quarterly walrus figures")));
@@ -163,7 +178,8 @@ class HostileFiles : public ::testing::Test {
     ASSERT_EQ(run_dossier({"-p", project_, "init"}).exit_code, 0);
     ingest_ = new RunResult(run_dossier({"-p", project_, "--json", "ingest", in_.string()}));
     RunResult f = run_dossier({"-p", project_, "--json", "failures"});
-    if (f.exit_code == 0) failures_ = new json(f.json());
+    if (f.exit_code == 0)
+      failures_ = new json(f.json());
   }
   static void TearDownTestSuite() {
     delete ingest_;
@@ -181,14 +197,17 @@ class HostileFiles : public ::testing::Test {
     Outcome o;
     const std::string id = to_hex(sha256(slurp(file)));
     RunResult show = run_dossier({"-p", project_, "--json", "show", id});
-    if (show.exit_code != 0) return o;
+    if (show.exit_code != 0)
+      return o;
     json d = show.json();
     o.document = true;
     o.state = d.value("state", "");
     json w = d["metadata"].value("dossier:warning", json());
-    if (w.is_string()) o.warnings.push_back(w);
+    if (w.is_string())
+      o.warnings.push_back(w);
     if (w.is_array())
-      for (const auto& x : w) o.warnings.push_back(x);
+      for (const auto& x : w)
+        o.warnings.push_back(x);
     for (const auto& f : (*failures_)["failures"]) {
       if (f["id"] == id) {
         o.code = f["code"];
@@ -196,11 +215,13 @@ class HostileFiles : public ::testing::Test {
       }
     }
     for (const auto& f : (*failures_)["no_text"])
-      if (f["id"] == id) o.no_text = f["reason"];
+      if (f["id"] == id)
+        o.no_text = f["reason"];
     const std::string under = file.string() + " \u203a ";
     for (const auto& p : (*failures_)["not_ingested"]) {
       std::string path = p["path"];
-      if (path.compare(0, under.size(), under) == 0) o.problems.push_back(path + ": " + p["reason"].get<std::string>());
+      if (path.compare(0, under.size(), under) == 0)
+        o.problems.push_back(path + ": " + p["reason"].get<std::string>());
     }
     return o;
   }
@@ -225,7 +246,8 @@ RunResult* HostileFiles::ingest_ = nullptr;
 json* HostileFiles::failures_ = nullptr;
 
 TEST_F(HostileFiles, IngestExitsZeroInBoundedTimeAndMemory) {
-  std::printf("hostile suite: ingest %.1f s, peak RSS %ld MB\n", ingest_->seconds, ingest_->max_rss_kb / 1024);
+  std::printf("hostile suite: ingest %.1f s, peak RSS %ld MB\n", ingest_->seconds,
+              ingest_->max_rss_kb / 1024);
   EXPECT_LT(ingest_->seconds, kSanitized ? 900 : 180);
   if (!kSanitized) {
     EXPECT_LT(ingest_->max_rss_kb / 1024, 400);
@@ -251,7 +273,8 @@ TEST_F(HostileFiles, NestedZipBombStopsEveryBottomArchive) {
   ASSERT_TRUE(o.document);
   EXPECT_EQ(o.state, "indexed") << o.describe();
   size_t bombs = 0;
-  for (const auto& p : o.problems) bombs += p.find("zip bomb") != std::string::npos;
+  for (const auto& p : o.problems)
+    bombs += p.find("zip bomb") != std::string::npos;
   EXPECT_EQ(bombs, 64u) << o.describe();
 }
 
@@ -309,7 +332,8 @@ TEST_F(HostileFiles, TruncatedPstSaysHowMuchIsMissing) {
   Outcome o = outcome("truncated.pst");
   ASSERT_TRUE(o.document);
   EXPECT_EQ(o.state, "failed") << o.describe();
-  EXPECT_NE(o.reason.find("truncated PST: 564 of the 1048576 bytes"), std::string::npos) << o.describe();
+  EXPECT_NE(o.reason.find("truncated PST: 564 of the 1048576 bytes"), std::string::npos)
+      << o.describe();
 }
 
 TEST_F(HostileFiles, TenThousandDeepArchiveStopsAtTheDepthLimit) {
@@ -323,7 +347,8 @@ TEST_F(HostileFiles, TenThousandDeepArchiveStopsAtTheDepthLimit) {
   for (const auto& f : (*failures_)["failures"]) {
     for (const auto& l : f["locations"]) {
       if (l.get<std::string>().find("deep-10000.zip") != std::string::npos)
-        limit = limit || f["reason"].get<std::string>().find("nesting deeper than 32") != std::string::npos;
+        limit = limit ||
+                f["reason"].get<std::string>().find("nesting deeper than 32") != std::string::npos;
     }
   }
   EXPECT_TRUE(limit);
@@ -333,7 +358,8 @@ TEST_F(HostileFiles, HundredThousandPartMessageIsReadUpToThePartLimit) {
   Outcome o = outcome("parts-100000.eml");
   ASSERT_TRUE(o.document);
   EXPECT_EQ(o.state, "indexed") << o.describe();
-  EXPECT_TRUE(o.any_problem("the message has 100000 MIME parts; only the first 10000 were read")) << o.describe();
+  EXPECT_TRUE(o.any_problem("the message has 100000 MIME parts; only the first 10000 were read"))
+      << o.describe();
   EXPECT_EQ(search("quillwort")["total"], 1);
 }
 
@@ -359,10 +385,10 @@ TEST_F(HostileFiles, EveryFixtureIsADocumentOrAFailureWithAReason) {
     }
     EXPECT_TRUE(o.state == "indexed" || o.state == "failed") << e.path() << " " << o.describe();
     std::printf("%-20s %-8s %s\n", e.path().filename().c_str(), o.state.c_str(),
-                !o.reason.empty()        ? o.reason.c_str()
-                : !o.problems.empty()    ? o.problems.front().c_str()
-                : !o.warnings.empty()    ? o.warnings.front().c_str()
-                                         : "(text extracted)");
+                !o.reason.empty()     ? o.reason.c_str()
+                : !o.problems.empty() ? o.problems.front().c_str()
+                : !o.warnings.empty() ? o.warnings.front().c_str()
+                                      : "(text extracted)");
   }
   RunResult custody = run_dossier({"-p", project_, "custody", "verify"});
   EXPECT_EQ(custody.exit_code, 0) << custody.out << custody.err;

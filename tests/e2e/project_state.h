@@ -3,10 +3,9 @@
 // Ingest times differ between runs, so they are left out; everything else must be equal.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>

@@ -35,7 +35,8 @@ class ScratchDir {
  public:
   ScratchDir() {
     struct statvfs v {};
-    if (::statvfs("/dev/shm", &v) == 0 && static_cast<uint64_t>(v.f_bavail) * v.f_frsize > (512ull << 20) &&
+    if (::statvfs("/dev/shm", &v) == 0 &&
+        static_cast<uint64_t>(v.f_bavail) * v.f_frsize > (512ull << 20) &&
         ::access("/dev/shm", W_OK) == 0) {
       path_ = fs::path("/dev/shm") / ("dossier-rss-" + std::to_string(::getpid()));
       fs::create_directories(path_);
@@ -46,7 +47,8 @@ class ScratchDir {
   }
   ~ScratchDir() {
     std::error_code ec;
-    if (!fallback_) fs::remove_all(path_, ec);
+    if (!fallback_)
+      fs::remove_all(path_, ec);
   }
   const fs::path& path() const { return path_; }
   bool fast() const { return !fallback_; }
@@ -76,12 +78,13 @@ RunResult ingest(const fs::path& project, const fs::path& input) {
 }
 
 void print(const char* what, const RunResult& r) {
-  std::printf("%-44s %7.1f s  peak RSS %5ld MB  peak anonymous %5ld MB\n", what, r.seconds, r.max_rss_kb / 1024,
-              r.max_anon_kb / 1024);
+  std::printf("%-44s %7.1f s  peak RSS %5ld MB  peak anonymous %5ld MB\n", what, r.seconds,
+              r.max_rss_kb / 1024, r.max_anon_kb / 1024);
 }
 
 TEST(ResidentSize, DoesNotGrowWithTheNumberOfFiles) {
-  if (kSanitized) GTEST_SKIP() << "resident sizes mean nothing under AddressSanitizer";
+  if (kSanitized)
+    GTEST_SKIP() << "resident sizes mean nothing under AddressSanitizer";
   ScratchDir scratch;
   const unsigned small = scratch.fast() ? 1000 : 300;
   const unsigned large = small * 10;
@@ -92,8 +95,9 @@ TEST(ResidentSize, DoesNotGrowWithTheNumberOfFiles) {
   RunResult a = ingest(scratch.path() / "p-small", scratch.path() / "small");
   // The large corpus is the small one plus nine times as many files.
   EXPECT_EQ(run_dossier({"-p", (scratch.path() / "p-large").string(), "init"}).exit_code, 0);
-  RunResult b = run_dossier_sampled({"-p", (scratch.path() / "p-large").string(), "--json", "ingest",
-                                     (scratch.path() / "small").string(), (scratch.path() / "more").string()});
+  RunResult b = run_dossier_sampled({"-p", (scratch.path() / "p-large").string(), "--json",
+                                     "ingest", (scratch.path() / "small").string(),
+                                     (scratch.path() / "more").string()});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(b.json()["new_documents"].get<unsigned>(), large);
   print((std::to_string(small) + " files").c_str(), a);
@@ -103,12 +107,14 @@ TEST(ResidentSize, DoesNotGrowWithTheNumberOfFiles) {
 }
 
 TEST(ResidentSize, HugeInputsStreamThrough) {
-  if (kSanitized) GTEST_SKIP() << "resident sizes mean nothing under AddressSanitizer";
+  if (kSanitized)
+    GTEST_SKIP() << "resident sizes mean nothing under AddressSanitizer";
   TempDir dir;
   struct statvfs v {};
   ASSERT_EQ(::statvfs(dir.path().c_str(), &v), 0);
   if (static_cast<uint64_t>(v.f_bavail) * v.f_frsize < (6ull << 30))
-    GTEST_SKIP() << "needs 6 GB free in " << dir.path() << " (the project keeps a copy of every input)";
+    GTEST_SKIP() << "needs 6 GB free in " << dir.path()
+                 << " (the project keeps a copy of every input)";
 
   // A sparse gigabyte: copied into the blob store through a 1 MiB buffer, never read whole.
   write_bytes(dir.path() / "sparse" / "zeros.bin", "");
@@ -124,8 +130,8 @@ TEST(ResidentSize, HugeInputsStreamThrough) {
     std::ofstream out(dir.path() / "text" / "long.log", std::ios::binary);
     std::string line;
     for (uint64_t i = 0, written = 0; written < (256ull << 20); ++i) {
-      line = "2017-03-01 10:04:" + std::to_string(i % 60) + " event " + std::to_string(i) + " account k" +
-             std::to_string(i % 50021) + "\n";
+      line = "2017-03-01 10:04:" + std::to_string(i % 60) + " event " + std::to_string(i) +
+             " account k" + std::to_string(i % 50021) + "\n";
       out << line;
       written += line.size();
     }
@@ -133,7 +139,8 @@ TEST(ResidentSize, HugeInputsStreamThrough) {
   RunResult text = ingest(dir.path() / "p-text", dir.path() / "text");
   print("256 MiB text file (64 MiB indexed)", text);
   EXPECT_LT(text.max_anon_kb / 1024, 1400);
-  RunResult failures = run_dossier({"-p", (dir.path() / "p-text").string(), "--json", "search", "account", "--limit", "1"});
+  RunResult failures = run_dossier(
+      {"-p", (dir.path() / "p-text").string(), "--json", "search", "account", "--limit", "1"});
   ASSERT_EQ(failures.exit_code, 0);
   EXPECT_EQ(failures.json()["total"], 1);
 
@@ -144,7 +151,8 @@ TEST(ResidentSize, HugeInputsStreamThrough) {
     for (unsigned i = 0; i < 100000; ++i) {
       char name[48];
       std::snprintf(name, sizeof name, "d%03u/member-%06u.txt", i / 1000, i);
-      tar.add(name, "member content " + std::to_string(i % 500) + " w" + std::to_string(i % 500 * 7919 % 100003) + "\n");
+      tar.add(name, "member content " + std::to_string(i % 500) + " w" +
+                        std::to_string(i % 500 * 7919 % 100003) + "\n");
     }
     tar.finish();
   }

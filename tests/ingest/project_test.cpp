@@ -7,23 +7,28 @@ namespace {
 
 TEST(StoppedWriting, DiskFullSaysHowMuchIsFreeWhereAndWhatToDo) {
   Error cause{ErrorCode::kDiskFull,
-              "cannot write: No space left on device; the disk is full: free space and run the same command again",
+              "cannot write: No space left on device; the disk is full: free space and run the "
+              "same command again",
               "/p/blobs/tmp/put-1.tmp"};
   Error e = stopped_writing(cause, "/tmp");
   EXPECT_EQ(e.code, ErrorCode::kDiskFull);
   EXPECT_EQ(e.message.rfind("disk full: ", 0), 0u) << e.message;
-  EXPECT_NE(e.message.find(" MB free on /tmp; free space and run `dossier ingest` again to finish"), std::string::npos)
+  EXPECT_NE(e.message.find(" MB free on /tmp; free space and run `dossier ingest` again to finish"),
+            std::string::npos)
       << e.message;
   EXPECT_EQ(e.context, "cannot write: No space left on device: /p/blobs/tmp/put-1.tmp");
 }
 
 TEST(StoppedWriting, AnIoErrorInTheProjectSaysToCheckTheDisk) {
-  Error cause{ErrorCode::kIo, "cannot commit the catalog transaction: disk I/O error; the operating system refused",
+  Error cause{ErrorCode::kIo,
+              "cannot commit the catalog transaction: disk I/O error; the operating system refused",
               "/p/dossier.db"};
   Error e = stopped_writing(cause, "/p");
   EXPECT_EQ(e.code, ErrorCode::kIo);
-  EXPECT_EQ(e.message, "I/O error writing the project at /p; check the disk (dmesg), then run `dossier ingest` again "
-                       "to finish");
+  EXPECT_EQ(e.message,
+            "I/O error writing the project at /p; check the disk (dmesg), then run `dossier "
+            "ingest` again "
+            "to finish");
   EXPECT_EQ(e.context, "cannot commit the catalog transaction: disk I/O error: /p/dossier.db");
 }
 

@@ -41,9 +41,9 @@ class UnsettledEntriesTest : public ::testing::Test {
     auto log = custody::CustodyLog::create(dir_, "dossier.invalid/test");
     ASSERT_TRUE(log) << log.error().to_string();
     // Entry 0 is settled; 1..4 were logged by a batch that never committed.
-    for (const custody::Entry& e : std::vector<custody::Entry>{ingest(1, "/settled", 100), ingest(2, "/a", 200),
-                                                               derive(2, 201), ingest(2, "/a", 202),
-                                                               ingest(3, "/b", 203)}) {
+    for (const custody::Entry& e :
+         std::vector<custody::Entry>{ingest(1, "/settled", 100), ingest(2, "/a", 200),
+                                     derive(2, 201), ingest(2, "/a", 202), ingest(3, "/b", 203)}) {
       ASSERT_TRUE(log->append(custody::encode_entry(e)));
     }
     log_.emplace(std::move(*log));
@@ -60,8 +60,10 @@ TEST_F(UnsettledEntriesTest, SameStatementsAreTakenOnceEachOldestFirst) {
   auto u = UnsettledEntries::read(*log_, 1);
   ASSERT_TRUE(u) << u.error().to_string();
   EXPECT_EQ(u->size(), 4u);
-  EXPECT_EQ(u->documents(), (std::vector<std::string>{"0202020202020202020202020202020202020202020202020202020202020202",
-                                                      "0303030303030303030303030303030303030303030303030303030303030303"}));
+  EXPECT_EQ(u->documents(),
+            (std::vector<std::string>{
+                "0202020202020202020202020202020202020202020202020202020202020202",
+                "0303030303030303030303030303030303030303030303030303030303030303"}));
   // The time is not part of the statement: a later run states the same thing at another time.
   auto first = u->take(ingest(2, "/a", 999));
   ASSERT_TRUE(first.has_value());

@@ -15,9 +15,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string id_of(const std::string& content) { return to_hex(sha256(std::string_view(content))); }
+std::string id_of(const std::string& content) {
+  return to_hex(sha256(std::string_view(content)));
+}
 
-WriterItem document(const std::string& content, const std::string& parent, const std::string& path) {
+WriterItem document(const std::string& content, const std::string& parent,
+                    const std::string& path) {
   WriterItem item;
   item.doc.id = id_of(content);
   item.doc.size = content.size();
@@ -36,7 +39,8 @@ WriterItem document(const std::string& content, const std::string& parent, const
   return item;
 }
 
-WriterItem location(const std::string& content, const std::string& parent, const std::string& path) {
+WriterItem location(const std::string& content, const std::string& parent,
+                    const std::string& path) {
   store::LocationRecord loc;
   loc.doc_id = id_of(content);
   loc.parent_id = id_of(parent);
@@ -49,7 +53,8 @@ class WriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     static std::atomic<int> counter{0};
-    root_ = fs::temp_directory_path() / ("dossier-writer-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    root_ = fs::temp_directory_path() /
+            ("dossier-writer-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(root_);
     ASSERT_TRUE(init_project(root_)) << "init";
     options_.batch_documents = 1;  // commit after every document
@@ -58,16 +63,19 @@ class WriterTest : public ::testing::Test {
 
   Status drain(std::vector<WriterItem> items) {
     auto writer = Writer::open(ProjectPaths{root_}, options_);
-    if (!writer.has_value()) return writer.error();
+    if (!writer.has_value())
+      return writer.error();
     BoundedQueue<WriterItem> queue(items.size() + 1);
-    for (auto& i : items) queue.push(std::move(i));
+    for (auto& i : items)
+      queue.push(std::move(i));
     queue.close();
     Progress progress(Progress::Mode::kQuiet);
     return (*writer)->drain(queue, progress);
   }
 
   bool cataloged(const std::string& content) {
-    auto catalog = store::open_sqlite_catalog(ProjectPaths{root_}.db().string(), store::OpenMode::kReadOnly);
+    auto catalog =
+        store::open_sqlite_catalog(ProjectPaths{root_}.db().string(), store::OpenMode::kReadOnly);
     EXPECT_TRUE(catalog.has_value());
     auto doc = (*catalog)->find_document(id_of(content));
     return doc.has_value() && doc->has_value();
@@ -80,8 +88,9 @@ class WriterTest : public ::testing::Test {
 // Worker B found `shared` inside z2.zip while worker A was still extracting it inside z1.zip.
 // z2.zip must not be committed before that location is: the next run skips an unchanged z2.zip.
 TEST_F(WriterTest, ContainerWaitsForTheLocationsOfItsChildren) {
-  Status s = drain({location("shared", "z2.zip", "shared.txt"), document("z2.zip", "", "/leak/z2.zip"),
-                    document("other", "", "/leak/other.txt")});
+  Status s =
+      drain({location("shared", "z2.zip", "shared.txt"), document("z2.zip", "", "/leak/z2.zip"),
+             document("other", "", "/leak/other.txt")});
   ASSERT_FALSE(s.has_value());  // shared's document never came: the run stopped early
   EXPECT_NE(s.error().message.find("run it again"), std::string::npos) << s.error().message;
   EXPECT_TRUE(cataloged("other"));
@@ -90,12 +99,15 @@ TEST_F(WriterTest, ContainerWaitsForTheLocationsOfItsChildren) {
 }
 
 TEST_F(WriterTest, HeldContainerIsWrittenOnceItsChildArrives) {
-  Status s = drain({location("shared", "z2.zip", "shared.txt"), document("z2.zip", "outer.zip", "z2.zip"),
-                    document("outer.zip", "", "/leak/outer.zip"), document("shared", "z1.zip", "shared.txt"),
-                    document("z1.zip", "", "/leak/z1.zip")});
+  Status s =
+      drain({location("shared", "z2.zip", "shared.txt"), document("z2.zip", "outer.zip", "z2.zip"),
+             document("outer.zip", "", "/leak/outer.zip"),
+             document("shared", "z1.zip", "shared.txt"), document("z1.zip", "", "/leak/z1.zip")});
   ASSERT_TRUE(s.has_value()) << s.error().to_string();
-  for (const char* c : {"shared", "z2.zip", "outer.zip", "z1.zip"}) EXPECT_TRUE(cataloged(c)) << c;
-  auto catalog = store::open_sqlite_catalog(ProjectPaths{root_}.db().string(), store::OpenMode::kReadOnly);
+  for (const char* c : {"shared", "z2.zip", "outer.zip", "z1.zip"})
+    EXPECT_TRUE(cataloged(c)) << c;
+  auto catalog =
+      store::open_sqlite_catalog(ProjectPaths{root_}.db().string(), store::OpenMode::kReadOnly);
   ASSERT_TRUE(catalog.has_value());
   auto locs = (*catalog)->locations(id_of("shared"));
   ASSERT_TRUE(locs.has_value());
@@ -130,7 +142,10 @@ TEST_F(WriterTest, UnsettledEntriesAreReusedAndTheirDocumentsLeaveTheIndex) {
     auto log = custody::CustodyLog::open(paths.custody());
     entries_before = log->size();
   }
-  { auto w = Writer::open(paths, options_); ASSERT_TRUE(w.has_value()) << w.error().to_string(); }
+  {
+    auto w = Writer::open(paths, options_);
+    ASSERT_TRUE(w.has_value()) << w.error().to_string();
+  }
   {
     auto index = index::IndexWriter::open(paths.index().string());
     ASSERT_TRUE(index.has_value());
