@@ -129,10 +129,13 @@ class TesseractEngine final : public OcrEngine {
     // journalist and would interleave with the progress line.
     api->SetVariable("debug_file", "/dev/null");
     if (api->Init(tessdata_dir(), languages_.c_str(), tesseract::OEM_DEFAULT) != 0) {
-      load_error_ = Error{ErrorCode::kUnsupported, "OCR languages '" + languages_ + "' could not be loaded from " +
-                                                       tessdata_dir() + ": install " + packages() +
-                                                       " (scripts/install-deps.sh) or change `dossier config ocr.languages`",
-                          {}};
+      // A missing model is the usual cause, and check_ocr_languages names its package.
+      Status check = check_ocr_languages(languages_);
+      load_error_ = !check.has_value() ? check.error()
+                                       : Error{ErrorCode::kUnsupported,
+                                               "Tesseract could not load the OCR languages '" + languages_ + "' from " +
+                                                   tessdata_dir() + ": reinstall them (scripts/install-deps.sh)",
+                                               {}};
       return load_error_;
     }
     api->SetPageSegMode(tesseract::PSM_AUTO);
@@ -184,22 +187,7 @@ class TesseractEngine final : public OcrEngine {
 
  private:
 
-  std::string packages() const {
-    std::string out;
-    size_t start = 0;
-    while (start <= languages_.size()) {
-      size_t plus = languages_.find('+', start);
-      std::string lang = languages_.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
-      std::error_code ec;
-      if (!lang.empty() && !std::filesystem::exists(std::string(tessdata_dir()) + "/" + lang + ".traineddata", ec)) {
-        if (!out.empty()) out += " ";
-        out += package_for(lang);
-      }
-      if (plus == std::string::npos) break;
-      start = plus + 1;
-    }
-    return out.empty() ? "the tesseract-ocr language packs" : out;
-  }
+
 
   Result<OcrPage> read_once(PIX* pix, int rotation) {
     main_->SetImage(pix);
