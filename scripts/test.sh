@@ -21,4 +21,5 @@ if [ ! -f build/asan/build.ninja ]; then
   cmake --preset asan >/dev/null
 fi
 cmake --build build/asan -j"$(nproc)" --target unit_tests
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 (cd build/asan && ctest -L unit --output-on-failure -j"$(nproc)" --timeout 1500)
