@@ -19,6 +19,7 @@
 #include "extract/libxml2_handles.h"
 #include "extract/libxml2_util.h"
 #include "extract/mupdf_handles.h"
+#include "text/normalize.h"
 
 namespace dossier::extract {
 namespace {
@@ -599,13 +600,7 @@ bool page_text(fz_context* ctx, fz_document* doc, int index, PageContent& conten
 bool usable_text_layer(std::string_view text) {
   size_t good = 0, bad = 0;
   for (size_t i = 0; i < text.size();) {
-    uint32_t c = static_cast<unsigned char>(text[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (len > 1 && i + len <= text.size()) {
-      c &= (0xFF >> (len + 1));
-      for (size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    }
-    i += len;
+    char32_t c = text::decode_utf8(text, i);
     if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF)) {
       ++bad;
     } else if (c > ' ' && c != 0x7F && !(c >= 0x2000 && c <= 0x206F) && c != 0x3000) {
