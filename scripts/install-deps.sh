@@ -12,7 +12,7 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra
   tesseract-ocr-uig tesseract-ocr-osd
   libgmime-3.0-dev libpff-dev libbfio-dev pff-tools
-  libarchive-dev libxml2-dev
+  libarchive-dev libxml2-dev zlib1g-dev
   libicu-dev libuchardet-dev libopencc-dev opencc libcld2-dev
   libre2-dev
   libssl-dev libsodium-dev

@@ -38,6 +38,9 @@ Error xapian_error(const Xapian::Error& e, std::string_view what, const std::str
   if (full) {
     code = ErrorCode::kDiskFull;
     msg += "; the disk is full: free space and run the same command again, it resumes";
+  } else if ((sys != nullptr && std::strcmp(sys, std::strerror(EIO)) == 0) ||
+             description.find(std::strerror(EIO)) != std::string::npos) {
+    code = ErrorCode::kIo;
   }
   return Error{code, std::move(msg), context};
 }

@@ -31,7 +31,9 @@ struct RunState {
   std::atomic<uint64_t> files_seen{0}, files_unchanged{0}, bytes_read{0}, embedded{0}, not_ingested{0};
   std::atomic<bool> stop{false};
   std::mutex claim_mu;
-  std::unordered_set<std::string> claimed;  // guarded by claim_mu: contents being extracted this run
+  // guarded by claim_mu: contents being extracted this run and not committed yet (the writer
+  // releases them at each commit, so the set does not grow with the corpus)
+  std::unordered_set<std::string> claimed;
   std::mutex fatal_mu;
   std::optional<Error> fatal;  // guarded by fatal_mu: why a worker stopped the run (a full disk)
 
@@ -318,6 +320,10 @@ Result<IngestReport> run_ingest(const std::filesystem::path& project_dir,
   DOSSIER_ASSIGN_OR_RETURN(extract::OcrConfig ocr, ocr_config(*walk_catalog, options));
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RunState run;
+  writer->on_commit([&run](const std::vector<std::string>& ids) {
+    std::lock_guard lock(run.claim_mu);
+    for (const auto& id : ids) run.claimed.erase(id);
+  });
   Progress progress(options.progress);
   BoundedQueue<WalkedFile> files(static_cast<size_t>(jobs) * 4);
   BoundedQueue<WriterItem> results(static_cast<size_t>(jobs) * 8);

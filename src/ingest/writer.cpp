@@ -144,6 +144,8 @@ Status Writer::commit_batch() {
   pending_paths_.clear();
   DOSSIER_RETURN_IF_ERROR(index_->commit());
   DOSSIER_RETURN_IF_ERROR(catalog_->commit());
+  if (on_commit_) on_commit_(batch_ids_);
+  batch_ids_.clear();
   batch_docs_ = 0;
   batch_bytes_ = 0;
   return ok_status();
@@ -319,6 +321,7 @@ Status Writer::write_document(WriterItem& item) {
   DOSSIER_RETURN_IF_ERROR(catalog_->put_metadata(item.doc.id, item.metadata));
   DOSSIER_RETURN_IF_ERROR(index_->replace(to_index_document(item.doc, item.pages, {item.display_path}, item.metadata)));
   ++report_.new_documents;
+  batch_ids_.push_back(item.doc.id);
   if (item.doc.state == store::DocState::kFailed) ++report_.failures;
   ++batch_docs_;
   batch_bytes_ += item.doc.text_bytes;

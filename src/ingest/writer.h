@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,10 @@ class Writer {
   // empty).
   Status finish();
 
+  // Called after each catalog commit with the ids of the documents it stored, on the writer's
+  // thread: from then on the catalog answers "already stored?" for them.
+  void on_commit(std::function<void(const std::vector<std::string>&)> fn) { on_commit_ = std::move(fn); }
+
   IngestReport report() const { return report_; }
 
  private:
@@ -124,6 +129,8 @@ class Writer {
   // containers held back until that count is zero.
   std::unordered_map<std::string, uint64_t> unwritten_children_;
   std::unordered_map<std::string, WriterItem> held_;
+  std::vector<std::string> batch_ids_;  // documents written in the current batch
+  std::function<void(const std::vector<std::string>&)> on_commit_;
   IngestReport report_;
   uint32_t batch_docs_ = 0;
   uint64_t batch_bytes_ = 0;
