@@ -116,6 +116,11 @@ Status prepare_trace() {
   return ok_status();
 }
 
+// libseccomp's SCMP_An macros are C99 compound literals, which clang rejects in C++.
+scmp_arg_cmp arg(unsigned index, scmp_compare op, scmp_datum_t a, scmp_datum_t b = 0) {
+  return scmp_arg_cmp{index, op, a, b};
+}
+
 Status rule(scmp_filter_ctx ctx, uint32_t action, int syscall, std::initializer_list<scmp_arg_cmp> args = {}) {
   int rc = seccomp_rule_add_array(ctx, action, syscall, static_cast<unsigned>(args.size()), args.begin());
   if (rc != 0) {
@@ -153,22 +158,22 @@ Status install_worker_filter(SeccompMode mode) {
 
   // Memory may be mapped and protected, never executable: no code is loaded after warm-up, and a
   // compromised worker cannot map shellcode.
-  DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}));
-  DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}));
+  DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), {arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}));
+  DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), {arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}));
   // Threads, not processes. clone3 passes its flags in memory the filter cannot read; ENOSYS
   // makes glibc fall back to clone. (ENOSYS is the default action except in trace mode, and
   // libseccomp refuses a rule that repeats the default.)
   DOSSIER_RETURN_IF_ERROR(
-      rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)}));
+      rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), {arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)}));
   if (mode == SeccompMode::kTrace) DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3)));
   // Signals to itself only (abort() raises SIGABRT with tgkill).
   DOSSIER_RETURN_IF_ERROR(rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill),
-                               {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(::getpid()))}));
+                               {arg(0, SCMP_CMP_EQ, static_cast<scmp_datum_t>(::getpid()))}));
   // Its own limits: read any, set only RLIMIT_CPU (the per-item CPU budget).
   DOSSIER_RETURN_IF_ERROR(
-      rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), {SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0)}));
+      rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), {arg(0, SCMP_CMP_EQ, 0), arg(2, SCMP_CMP_EQ, 0)}));
   DOSSIER_RETURN_IF_ERROR(
-      rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), {SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A1(SCMP_CMP_EQ, RLIMIT_CPU)}));
+      rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), {arg(0, SCMP_CMP_EQ, 0), arg(1, SCMP_CMP_EQ, RLIMIT_CPU)}));
 
   // The sanitizers test whether memory is readable by writing it to a pipe (UBSan's vptr check,
   // reports); without one every check fails. Sanitizer builds only.
