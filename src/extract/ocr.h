@@ -53,9 +53,14 @@ class OcrEngine {
   // For custody DERIVE entries and the cache key: "tesseract", "5.3.0 eng+chi_sim".
   virtual std::string tool() const = 0;
   virtual std::string tool_version() const = 0;
-  // Loads the models now rather than at the first page (sandboxed workers load before they drop
-  // the right to open files). Idempotent.
+  // Loads the models now rather than at the first page. Idempotent.
   virtual Status load() = 0;
+  // Makes sure the models can be loaded later by a process that has lost the right to open
+  // files: the sandboxed worker calls it before its seccomp filter. Tesseract opens the model
+  // files and keeps their descriptors, so the models (about 150 MB for eng+chi_sim) load at the
+  // first image and a worker that never reads one never holds them. An engine that cannot do
+  // that loads now.
+  virtual Status open_models() { return load(); }
   // Reads pixels (a rendered PDF page). Orientation is detected and corrected first.
   virtual Result<OcrPage> recognize(const OcrPixels& pixels) = 0;
   // Reads an encoded image (PNG, JPEG, TIFF incl. multi-page, BMP, GIF, WebP, PNM): one OcrPage

@@ -24,6 +24,7 @@ class CachingOcrEngine final : public OcrEngine {
   std::string tool() const override { return inner_->tool(); }
   std::string tool_version() const override { return inner_->tool_version(); }
   Status load() override { return inner_->load(); }
+  Status open_models() override { return inner_->open_models(); }
   Result<OcrPage> recognize(const OcrPixels& pixels) override;
   Result<std::vector<OcrPage>> recognize_image(std::span<const uint8_t> bytes) override;
 

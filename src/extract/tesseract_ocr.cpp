@@ -11,13 +11,19 @@
 //     reading with the best confidence.
 // Han characters come out of Tesseract separated by spaces; those spaces are removed, since Chinese
 // is written without them and the index treats a space as a break between characters.
+#include <fcntl.h>
 #include <leptonica/allheaders.h>
+#include <sys/stat.h>
 #include <tesseract/baseapi.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
 
 #include "extract/ocr.h"
@@ -109,6 +115,78 @@ std::string tidy(std::string_view raw) {
   return out;
 }
 
+// Model files opened ahead of time (TesseractEngine::open_models), by the path Tesseract asks for.
+// Process-wide because Tesseract takes its file reader as a plain function pointer.
+class PreopenedModels {
+ public:
+  static PreopenedModels& get() {
+    static PreopenedModels* models = new PreopenedModels;  // never destroyed: read until exit
+    return *models;
+  }
+
+  Status open(const std::string& path) {
+    std::lock_guard lock(mu_);
+    if (fds_.count(path) != 0) return ok_status();
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return Error{ErrorCode::kIo, "cannot open the OCR model " + path + ": " + std::strerror(errno), {}};
+    }
+    fds_.emplace(path, fd);
+    return ok_status();
+  }
+
+  bool empty() {
+    std::lock_guard lock(mu_);
+    return fds_.empty();
+  }
+
+  // Tesseract's FileReader: the whole file, read from the descriptor opened earlier; a path that
+  // was not opened earlier is read from the file system (which a sandboxed worker cannot do).
+  static bool read(const char* filename, std::vector<char>* data) {
+    int fd = -1;
+    {
+      PreopenedModels& self = get();
+      std::lock_guard lock(self.mu_);
+      auto it = self.fds_.find(filename);
+      if (it != self.fds_.end()) fd = it->second;
+    }
+    if (fd < 0) {
+      std::ifstream in(filename, std::ios::binary);
+      if (!in) return false;
+      data->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      return true;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) return false;
+    data->resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < data->size()) {
+      ssize_t n = ::pread(fd, data->data() + done, data->size() - done, static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> fds_;
+};
+
+std::string model_path(const std::string& lang) { return std::string(tessdata_dir()) + "/" + lang + ".traineddata"; }
+
+bool has_osd_model() {
+  std::error_code ec;
+  return std::filesystem::exists(model_path("osd"), ec);
+}
+
+// Tesseract's Init, reading the models through PreopenedModels::read.
+int init_api(tesseract::TessBaseAPI& api, const std::string& languages, tesseract::OcrEngineMode mode) {
+  return api.Init(tessdata_dir(), 0, languages.c_str(), mode, nullptr, 0, nullptr, nullptr, false,
+                  &PreopenedModels::read);
+}
+
 class TesseractEngine final : public OcrEngine {
  public:
   explicit TesseractEngine(std::string languages) : languages_(std::move(languages)) {}
@@ -128,7 +206,7 @@ class TesseractEngine final : public OcrEngine {
     // Tesseract prints notes ("Estimating resolution as ...") to stderr; they mean nothing to a
     // journalist and would interleave with the progress line.
     api->SetVariable("debug_file", "/dev/null");
-    if (api->Init(tessdata_dir(), languages_.c_str(), tesseract::OEM_DEFAULT) != 0) {
+    if (init_api(*api, languages_, tesseract::OEM_DEFAULT) != 0) {
       // A missing model is the usual cause, and check_ocr_languages names its package.
       Status check = check_ocr_languages(languages_);
       load_error_ = !check.has_value() ? check.error()
@@ -140,15 +218,27 @@ class TesseractEngine final : public OcrEngine {
     }
     api->SetPageSegMode(tesseract::PSM_AUTO);
     main_ = std::move(api);
-    std::error_code ec;
-    if (std::filesystem::exists(std::string(tessdata_dir()) + "/osd.traineddata", ec)) {
+    if (has_osd_model()) {
       auto osd = std::make_unique<tesseract::TessBaseAPI>();
       osd->SetVariable("debug_file", "/dev/null");
-      if (osd->Init(tessdata_dir(), "osd", tesseract::OEM_TESSERACT_ONLY) == 0) {
+      if (init_api(*osd, "osd", tesseract::OEM_TESSERACT_ONLY) == 0) {
         osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
         osd_ = std::move(osd);
       }
     }
+    return ok_status();
+  }
+
+  Status open_models() override {
+    DOSSIER_RETURN_IF_ERROR(check_ocr_languages(languages_));
+    size_t start = 0;
+    for (;;) {
+      size_t plus = languages_.find('+', start);
+      DOSSIER_RETURN_IF_ERROR(PreopenedModels::get().open(model_path(languages_.substr(start, plus - start))));
+      if (plus == std::string::npos) break;
+      start = plus + 1;
+    }
+    if (has_osd_model()) DOSSIER_RETURN_IF_ERROR(PreopenedModels::get().open(model_path("osd")));
     return ok_status();
   }
 

@@ -26,7 +26,7 @@
 namespace dossier::sandbox {
 namespace {
 
-constexpr rlim_t kMaxOpenFiles = 16;  // socket, the item, stdio, and a margin
+constexpr rlim_t kMaxOpenFiles = 64;  // socket, the item, stdio, OCR models, and a margin
 
 Error errno_failure(const std::string& what) {
   return Error{ErrorCode::kInternal, what + ": " + std::strerror(errno), ""};
@@ -93,14 +93,15 @@ class Worker {
     // Libraries load their data now, while files may still be opened.
     extract::warm_up_libraries();
     if (settings.ocr.mode != extract::OcrMode::kOff) {
+      // The model files are opened now, while files may still be opened; the models load at
+      // the first image this worker reads.
       auto engine = extract::make_tesseract_engine(settings.ocr.languages);
-      // The models load now: after the filter, the worker can no longer open them.
-      if (engine.has_value() && !(*engine)->load().has_value()) {
-        ocr_status_ = (*engine)->load().error().message;
-      } else if (engine.has_value()) {
-        ocr_ = std::move(engine).value();
-      } else {
+      if (!engine.has_value()) {
         ocr_status_ = engine.error().message;
+      } else if (Status opened = (*engine)->open_models(); !opened.has_value()) {
+        ocr_status_ = opened.error().message;
+      } else {
+        ocr_ = std::move(engine).value();
       }
     }
     DOSSIER_RETURN_IF_ERROR(limit_resources(settings));
