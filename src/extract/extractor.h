@@ -72,6 +72,14 @@ struct ExtractContext {
   // The worker's OCR engine, lent for this call; null means no OCR (tests, --ocr=off).
   OcrEngine* ocr = nullptr;
   OcrMode ocr_mode = OcrMode::kAuto;
+  // Called after each unit of slow work that advanced (a page read by OCR), so that a sandboxed
+  // run's deadline counts from the last sign of progress rather than from the start: a 500-page
+  // scan is slow, not hung. May be unset; call progress().
+  std::function<void()> on_progress;
+
+  void progress() const {
+    if (on_progress) on_progress();
+  }
 
   bool is_cancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }
 

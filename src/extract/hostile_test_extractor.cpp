@@ -8,7 +8,11 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <thread>
 #include <memory>
 #include <vector>
 
@@ -83,7 +87,7 @@ Result<Extraction> allocate_forever() {
 MatchScore HostileTestExtractor::sniff(const Probe& probe) const {
   if (!enabled_) return kNoMatch;
   std::string_view head = as_view(probe.head);
-  for (std::string_view magic : {kTestHang, kTestAlloc, kTestSegv, kTestSocket, kTestOpen, kTestChildrenSegv}) {
+  for (std::string_view magic : {kTestHang, kTestAlloc, kTestSegv, kTestSocket, kTestOpen, kTestChildrenSegv, kTestSlow}) {
     if (starts_with(head, magic)) return kExactMatch;
   }
   return kNoMatch;
@@ -108,6 +112,20 @@ Result<Extraction> HostileTestExtractor::extract(const Item& item, ExtractContex
     segfault();
   }
   Page page;
+  if (starts_with(content, kTestSlow)) {
+    int steps = 0;
+    std::string_view rest = content.substr(kTestSlow.size());
+    while (!rest.empty()) {
+      size_t eol = rest.find('\n');
+      std::string line(rest.substr(0, eol));
+      rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+      if (line.empty()) continue;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::strtol(line.c_str(), nullptr, 10)));
+      ctx.progress();
+      ++steps;
+    }
+    page.text = std::to_string(steps) + " steps done\n";
+  }
   if (starts_with(content, kTestSocket)) page.text = probe_sockets();
   if (starts_with(content, kTestOpen)) page.text = probe_files();
   if (page.text.empty()) return Error{ErrorCode::kUnsupported, "not a dossier test file", ""};

@@ -20,6 +20,9 @@ inline constexpr std::string_view kTestOpen = "DOSSIER-TEST-OPEN\n";      // ope
 // Emits two children ("first.txt", "second.txt": the rest of the content, split at the first
 // blank line), then crashes: the children must be stored once even though the item is retried.
 inline constexpr std::string_view kTestChildrenSegv = "DOSSIER-TEST-CHILDREN-SEGV\n";
+// Slow work that advances: each following line is a number of milliseconds to sleep, after which
+// the extractor reports progress (ExtractContext::progress). One page: "N steps done".
+inline constexpr std::string_view kTestSlow = "DOSSIER-TEST-SLOW\n";
 
 // Thread-safe. kExactMatch on a magic line when enabled, else never. The probes (SOCKET, OPEN)
 // succeed with one page whose lines read "socket(AF_INET, SOCK_STREAM): denied (Operation not

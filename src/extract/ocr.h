@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -61,6 +62,10 @@ class OcrEngine {
   // first image and a worker that never reads one never holds them. An engine that cannot do
   // that loads now.
   virtual Status open_models() { return load(); }
+  // Called after each page or frame the engine has read, a second or more of work each: the
+  // sandboxed worker turns it into the heartbeat of ExtractContext::on_progress, so that a long
+  // multi-page TIFF is not mistaken for a hang. Unset by default.
+  virtual void set_on_page(std::function<void()> on_page) { (void)on_page; }
   // Reads pixels (a rendered PDF page). Orientation is detected and corrected first.
   virtual Result<OcrPage> recognize(const OcrPixels& pixels) = 0;
   // Reads an encoded image (PNG, JPEG, TIFF incl. multi-page, BMP, GIF, WebP, PNM): one OcrPage

@@ -25,6 +25,7 @@ class CachingOcrEngine final : public OcrEngine {
   std::string tool_version() const override { return inner_->tool_version(); }
   Status load() override { return inner_->load(); }
   Status open_models() override { return inner_->open_models(); }
+  void set_on_page(std::function<void()> on_page) override { inner_->set_on_page(std::move(on_page)); }
   Result<OcrPage> recognize(const OcrPixels& pixels) override;
   Result<std::vector<OcrPage>> recognize_image(std::span<const uint8_t> bytes) override;
 

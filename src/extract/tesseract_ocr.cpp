@@ -305,7 +305,16 @@ class TesseractEngine final : public OcrEngine {
     return ((360 - deg) % 360) / 90;
   }
 
+  void set_on_page(std::function<void()> on_page) override { on_page_ = std::move(on_page); }
+
+  // One page or frame: read, then report the work done.
   Result<OcrPage> read_pix(PIX* pix) {
+    Result<OcrPage> page = read_best(pix);
+    if (on_page_) on_page_();
+    return page;
+  }
+
+  Result<OcrPage> read_best(PIX* pix) {
     DOSSIER_RETURN_IF_ERROR(load());
     DOSSIER_ASSIGN_OR_RETURN(OcrPage best, read_once(pix, 0));
     if (best.confidence >= kRetryBelow) return best;
@@ -344,6 +353,7 @@ class TesseractEngine final : public OcrEngine {
   std::string languages_;
   std::unique_ptr<tesseract::TessBaseAPI> main_;
   std::unique_ptr<tesseract::TessBaseAPI> osd_;
+  std::function<void()> on_page_;
   Error load_error_{ErrorCode::kInternal, "", {}};
 };
 

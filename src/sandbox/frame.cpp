@@ -13,6 +13,7 @@ bool is_known_message_type(uint8_t type) {
     case MessageType::kChild:
     case MessageType::kPage:
     case MessageType::kResult:
+    case MessageType::kProgress:
       return true;
   }
   return false;
@@ -27,6 +28,7 @@ const char* message_type_name(MessageType type) {
     case MessageType::kChild: return "child";
     case MessageType::kPage: return "page";
     case MessageType::kResult: return "result";
+    case MessageType::kProgress: return "progress";
   }
   return "unknown";
 }

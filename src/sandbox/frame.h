@@ -23,6 +23,7 @@ enum class MessageType : uint8_t {
   kChild = 18,       // one embedded item, streamed as soon as the extractor finds it
   kPage = 19,        // one page of text, streamed before the result
   kResult = 20,      // the end of an extraction: the rest of the Extraction, or an Error
+  kProgress = 21,    // empty: the extraction advanced (a page was OCR'd); the deadline restarts
 };
 
 bool is_known_message_type(uint8_t type);

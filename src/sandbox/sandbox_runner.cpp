@@ -238,6 +238,11 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
       std::max<uint64_t>({ctx.limits.max_child_bytes, ctx.limits.max_text_bytes, uint64_t{256} << 20}) + (1 << 20);
   Stream stream(ctx, a, already_delivered);
   auto remaining = std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(budget));
+  // After each progress message the item has at least the base timeout again: a long OCR'd scan
+  // advances page by page, a hang does not.
+  const auto grace = std::chrono::duration_cast<Clock::duration>(config_.timeout);
+  Clock::duration waited{0};
+  uint64_t steps = 0;
   for (;;) {
     Message msg;
     Error error;
@@ -245,11 +250,21 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
     auto deadline = budget > 0 ? t0 + remaining : Clock::time_point::max();
     ReceiveStatus st = w.channel().receive(msg, max_message, deadline, ctx.cancelled, false, error);
     remaining -= Clock::now() - t0;
+    waited += Clock::now() - t0;
     switch (st) {
       case ReceiveStatus::kMessage:
         break;
       case ReceiveStatus::kTimedOut:
-        return died(level, std::move(a), Error{ErrorCode::kLimit, "timed out after " + std::to_string(budget) + " s", ""});
+        if (steps == 0) {
+          return died(level, std::move(a), Error{ErrorCode::kLimit, "timed out after " + std::to_string(budget) + " s", ""});
+        }
+        return died(level, std::move(a),
+                    Error{ErrorCode::kLimit,
+                          "timed out: no progress for " + std::to_string(config_.timeout.count()) + " s after " +
+                              std::to_string(steps) + (steps == 1 ? " step" : " steps") + " (" +
+                              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(waited).count()) +
+                              " s in all)",
+                          ""});
       case ReceiveStatus::kCancelled:
         discard(level);
         return done(std::move(a), Error{ErrorCode::kInternal, "extraction stopped: the ingest is stopping", job.item.name});
@@ -259,7 +274,10 @@ Attempt SandboxRunner::attempt(const ExtractJob& job, extract::ExtractContext& c
         return violation(a, error.message);
     }
     Status handled = ok_status();
-    if (msg.type == MessageType::kChild) {
+    if (msg.type == MessageType::kProgress) {
+      ++steps;
+      if (budget > 0) remaining = std::max(remaining, grace);
+    } else if (msg.type == MessageType::kChild) {
       handled = stream.child(std::move(msg.payload));
     } else if (msg.type == MessageType::kPage) {
       handled = stream.page(std::move(msg.payload));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -102,6 +103,7 @@ class Worker {
         ocr_status_ = opened.error().message;
       } else {
         ocr_ = std::move(engine).value();
+        ocr_->set_on_page([this] { heartbeat(); });
       }
     }
     DOSSIER_RETURN_IF_ERROR(limit_resources(settings));
@@ -132,6 +134,23 @@ class Worker {
     if (!channel_.send(type, parts).has_value()) lost_parent();
   }
 
+  // The extraction advanced: tells the ingest, which restarts the item's deadline, and gives the
+  // CPU backstop the same budget again from now. At most one message per 100 ms.
+  void heartbeat() {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_heartbeat_ < std::chrono::milliseconds(100)) return;
+    last_heartbeat_ = now;
+    if (item_cpu_seconds_ > 0) {
+      rlimit cpu{};
+      rlim_t wanted = static_cast<rlim_t>(cpu_seconds_used() + item_cpu_seconds_);
+      if (::getrlimit(RLIMIT_CPU, &cpu) == 0 && cpu.rlim_cur < wanted) {
+        cpu.rlim_cur = wanted;
+        (void)::setrlimit(RLIMIT_CPU, &cpu);
+      }
+    }
+    send_or_exit(MessageType::kProgress, {});
+  }
+
   // Returns false when the worker should exit after this item (its memory limit was hit).
   bool extract_one(const ExtractRequest& request, UniqueFd fd) {
     WorkerResult result;
@@ -151,6 +170,8 @@ class Worker {
     } else if (size > 0 && data == nullptr) {
       extraction = Error{ErrorCode::kIo, std::string("worker cannot map the item: ") + std::strerror(errno), request.name};
     } else {
+      item_cpu_seconds_ = request.cpu_seconds;
+      last_heartbeat_ = std::chrono::steady_clock::time_point();
       if (request.cpu_seconds > 0) {
         rlimit cpu{static_cast<rlim_t>(cpu_seconds_used() + request.cpu_seconds), RLIM_INFINITY};
         (void)::setrlimit(RLIMIT_CPU, &cpu);
@@ -160,6 +181,7 @@ class Worker {
       ctx.item_size = request.item_size;
       ctx.ocr = ocr_.get();
       ctx.ocr_mode = settings_.ocr.mode;
+      ctx.on_progress = [this] { heartbeat(); };
       ctx.on_child = [this](extract::Child&& child) {
         WireWriter head;
         encode_child_head(head, child.name);
@@ -209,6 +231,8 @@ class Worker {
   WorkerSettings settings_;
   std::unique_ptr<extract::OcrEngine> ocr_;
   std::string ocr_status_;
+  uint32_t item_cpu_seconds_ = 0;
+  std::chrono::steady_clock::time_point last_heartbeat_;
 };
 
 StatusPage* map_status_page() {

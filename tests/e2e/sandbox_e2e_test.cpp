@@ -55,6 +55,10 @@ class HostileFolder : public ::testing::Test {
     write(in / "30-segv.bin", "DOSSIER-TEST-SEGV\n");
     write_probes(in);
     write(in / "60-children.bin", "DOSSIER-TEST-CHILDREN-SEGV\nzebracorn in the first child\n\nquokkafish in the second\n");
+    // 4.2 s of work in steps of 0.7 s under a 2 s timeout: finishes, since each step restarts
+    // the deadline. Then three steps and a 3 s stall: a timeout counted from the last step.
+    write(in / "70-slow.bin", "DOSSIER-TEST-SLOW\n700\n700\n700\n700\n700\n700\n");
+    write(in / "80-stalls.bin", "DOSSIER-TEST-SLOW\n700\n700\n700\n3000\n");
     write(in / "99-after.txt", "laterdocument written after the hostile files\n");
     project_ = (dir_->path() / "project").string();
     ASSERT_EQ(run_dossier({"-p", project_, "init"}).exit_code, 0);
@@ -109,8 +113,8 @@ double HostileFolder::seconds_ = 0;
 
 TEST_F(HostileFolder, IngestFinishesAndCountsEachFailure) {
   json r = ingest_->json();
-  EXPECT_EQ(r["failures"], kSanitizer ? 3 : 4) << r.dump();
-  EXPECT_EQ(r["new_documents"], (kSanitizer ? 7 : 8) + 2) << r.dump();  // files plus two children
+  EXPECT_EQ(r["failures"], kSanitizer ? 4 : 5) << r.dump();
+  EXPECT_EQ(r["new_documents"], (kSanitizer ? 9 : 10) + 2) << r.dump();  // files plus two children
   // A hang costs two deadlines (the try and the retry), not forever.
   EXPECT_LT(seconds_, 120) << "hang guard only";
 }
@@ -120,6 +124,20 @@ TEST_F(HostileFolder, HangIsATimeoutAfterTheDeadline) {
   ASSERT_TRUE(f.count("10-hang.bin"));
   EXPECT_EQ(f["10-hang.bin"]["code"], "limit");
   EXPECT_EQ(f["10-hang.bin"]["reason"], "timed out after 2 s (retried once in a fresh worker)");
+}
+
+TEST_F(HostileFolder, SlowWorkThatAdvancesIsNotATimeout) {
+  EXPECT_EQ(text_of("70-slow.bin"), "6 steps done\n");
+  EXPECT_EQ(failures().count("70-slow.bin"), 0u);
+}
+
+TEST_F(HostileFolder, StallAfterProgressTimesOutFromTheLastStep) {
+  auto f = failures();
+  ASSERT_TRUE(f.count("80-stalls.bin"));
+  EXPECT_EQ(f["80-stalls.bin"]["code"], "limit");
+  // Three steps of 0.7 s, then 2 s without one.
+  EXPECT_EQ(f["80-stalls.bin"]["reason"],
+            "timed out: no progress for 2 s after 3 steps (4 s in all) (retried once in a fresh worker)");
 }
 
 TEST_F(HostileFolder, RunawayAllocationIsTheMemoryLimit) {

@@ -163,6 +163,26 @@ TEST(TesseractEngine, ReadsEveryPageOfAMultipageTiff) {
   EXPECT_TRUE(contains((*pages)[1].text, "Second page names the warehouse.")) << (*pages)[1].text;
 }
 
+// Each page or frame read is reported (the sandboxed worker's heartbeat), as it is read.
+TEST(TesseractEngine, ReportsEachFrameItReads) {
+  auto made = make_tesseract_engine("eng");
+  ASSERT_TRUE(made.has_value()) << made.error().to_string();
+  OcrEngine& e = **made;
+  std::vector<size_t> reported;
+  size_t read_so_far = 0;
+  e.set_on_page([&] { reported.push_back(++read_so_far); });
+  testing::Pix one = testing::scan_of({"First page about the shipment."});
+  testing::Pix two = testing::scan_of({"Second page names the warehouse."});
+  testing::Pix three = testing::scan_of({"Third page lists the trucks."});
+  auto pages = e.recognize_image(as_bytes(testing::multipage_tiff({one.get(), two.get(), three.get()})));
+  ASSERT_TRUE(pages.has_value()) << pages.error().to_string();
+  ASSERT_EQ(pages->size(), 3U);
+  EXPECT_EQ(reported, (std::vector<size_t>{1, 2, 3}));
+  // The same image again comes from the cache: no reading, no report.
+  ASSERT_TRUE(e.recognize_image(as_bytes(testing::multipage_tiff({one.get(), two.get(), three.get()}))).has_value());
+  EXPECT_EQ(reported.size(), 3U);
+}
+
 TEST(TesseractEngine, ReadsRawPixels) {
   testing::Pix pix = testing::scan_of(kMemo, 300);
   OcrPixels px;
