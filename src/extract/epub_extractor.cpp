@@ -149,16 +149,8 @@ MatchScore EpubExtractor::sniff(const Probe& probe) const {
 }
 
 Result<Extraction> EpubExtractor::extract(const Item& item, ExtractContext& ctx) const {
-  const uint64_t budget = std::min<uint64_t>(
-      ctx.limits.max_child_bytes,
-      std::max<uint64_t>(uint64_t{256} << 20, item.bytes.size() * ctx.limits.max_ratio));
-  auto zip = ZipArchive::open(item.bytes, budget);
-  if (!zip.has_value()) {
-    Error e = zip.error();
-    e.message = "EPUB book: " + e.message;
-    e.context = item.name;
-    return e;
-  }
+  auto zip = open_document_zip(item, ctx, "EPUB book");
+  if (!zip.has_value()) return zip.error();
   Extraction out;
   const std::string opf = rootfile(*zip, out);
   if (opf.empty() || zip->find(opf) == nullptr)

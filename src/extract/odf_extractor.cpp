@@ -207,33 +207,13 @@ bool is_child_part(const ZipMember& m) {
 }
 
 void children(const ZipArchive& zip, Extraction& out, ExtractContext& ctx) {
-  uint64_t declared = 0;
-  bool stopped = false;
-  for (const ZipMember& m : zip.members()) {
-    if (!is_child_part(m))
-      continue;
-    ++declared;
+  emit_zip_members(zip, out, ctx, is_child_part, [&out](const ZipMember& m) {
     if ((m.name.starts_with("Basic/") || m.name.starts_with("Scripts/")) &&
         std::none_of(out.metadata.begin(), out.metadata.end(),
                      [](const MetaField& f) { return f.key == "odf:has_macros"; })) {
       out.metadata.push_back({"odf:has_macros", "yes"});
     }
-    if (stopped)
-      continue;
-    const std::string* bytes = zip.find(m.name);
-    if (bytes == nullptr) {
-      out.child_problems.push_back(
-          {m.name, zip.over_limit() ? "limit" : "corrupt", "embedded part could not be read"});
-      continue;
-    }
-    Status s = ctx.emit_child(out, Child{m.name, *bytes});
-    if (!s.has_value()) {
-      out.warnings.push_back("embedded parts not extracted past " + m.name + ": " +
-                             s.error().message);
-      stopped = true;
-    }
-  }
-  out.declared_children = declared;
+  });
 }
 
 bool manifest_says_encrypted(const ZipArchive& zip) {
@@ -268,16 +248,8 @@ MatchScore OdfExtractor::sniff(const Probe& probe) const {
 }
 
 Result<Extraction> OdfExtractor::extract(const Item& item, ExtractContext& ctx) const {
-  const uint64_t budget = std::min<uint64_t>(
-      ctx.limits.max_child_bytes,
-      std::max<uint64_t>(uint64_t{256} << 20, item.bytes.size() * ctx.limits.max_ratio));
-  auto zip = ZipArchive::open(item.bytes, budget);
-  if (!zip.has_value()) {
-    Error e = zip.error();
-    e.message = "OpenDocument: " + e.message;
-    e.context = item.name;
-    return e;
-  }
+  auto zip = open_document_zip(item, ctx, "OpenDocument");
+  if (!zip.has_value()) return zip.error();
   if (manifest_says_encrypted(*zip))
     return Error{ErrorCode::kEncrypted, "encrypted OpenDocument: needs a password", item.name};
   const std::string* content = zip->find("content.xml");

@@ -57,37 +57,16 @@ std::string main_part(const ZipArchive& zip) {
 
 void emit_children(const ZipArchive& zip, const std::vector<std::string>& extra, Extraction& out,
                    ExtractContext& ctx) {
-  uint64_t declared = 0;
-  bool stopped = false;
-  for (const ZipMember& m : zip.members()) {
-    if (m.is_dir || (!is_embedded_part(m.name) &&
-                     std::find(extra.begin(), extra.end(), m.name) == extra.end())) {
-      continue;
-    }
-    ++declared;
+  auto is_child = [&extra](const ZipMember& m) {
+    return is_embedded_part(m.name) || std::find(extra.begin(), extra.end(), m.name) != extra.end();
+  };
+  emit_zip_members(zip, out, ctx, is_child, [&out](const ZipMember& m) {
     if (m.name.ends_with("vbaProject.bin") &&
         std::none_of(out.metadata.begin(), out.metadata.end(),
                      [](const MetaField& f) { return f.key == "ooxml:has_macros"; })) {
       out.metadata.push_back({"ooxml:has_macros", "yes"});
     }
-    if (stopped)
-      continue;
-    const std::string* bytes = zip.find(m.name);
-    if (bytes == nullptr) {
-      out.child_problems.push_back(
-          zip.over_limit() && !m.encrypted
-              ? ChildProblem{m.name, "limit", "not read: the package expands past the size limit"}
-              : ChildProblem{m.name, "corrupt", "embedded part could not be decompressed"});
-      continue;
-    }
-    Status s = ctx.emit_child(out, Child{m.name, *bytes});
-    if (!s.has_value()) {
-      out.warnings.push_back("embedded parts not extracted past " + m.name + ": " +
-                             s.error().message);
-      stopped = true;
-    }
-  }
-  out.declared_children = declared;
+  });
 }
 
 // Whatever text the main part holds, for OPC packages that are none of the three kinds.
@@ -142,16 +121,8 @@ Result<Extraction> OoxmlExtractor::extract(const Item& item, ExtractContext& ctx
     return Error{ErrorCode::kUnsupported, "an OLE compound file, not an Office Open XML package",
                  item.name};
   }
-  const uint64_t budget = std::min<uint64_t>(
-      ctx.limits.max_child_bytes,
-      std::max<uint64_t>(uint64_t{256} << 20, item.bytes.size() * ctx.limits.max_ratio));
-  auto zip = ZipArchive::open(item.bytes, budget);
-  if (!zip.has_value()) {
-    Error e = zip.error();
-    e.message = "Office document: " + e.message;
-    e.context = item.name;
-    return e;
-  }
+  auto zip = open_document_zip(item, ctx, "Office document");
+  if (!zip.has_value()) return zip.error();
   const std::string main = main_part(*zip);
   if (main.empty() && !zip->damage().empty()) {
     return Error{ErrorCode::kCorrupt,

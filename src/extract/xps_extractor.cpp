@@ -197,16 +197,8 @@ MatchScore XpsExtractor::sniff(const Probe& probe) const {
 }
 
 Result<Extraction> XpsExtractor::extract(const Item& item, ExtractContext& ctx) const {
-  const uint64_t budget = std::min<uint64_t>(
-      ctx.limits.max_child_bytes,
-      std::max<uint64_t>(uint64_t{256} << 20, item.bytes.size() * ctx.limits.max_ratio));
-  auto zip = ZipArchive::open(item.bytes, budget);
-  if (!zip.has_value()) {
-    Error e = zip.error();
-    e.message = "XPS document: " + e.message;
-    e.context = item.name;
-    return e;
-  }
+  auto zip = open_document_zip(item, ctx, "XPS document");
+  if (!zip.has_value()) return zip.error();
   Extraction out;
   const std::vector<std::string> pages = page_parts(*zip, out);
   if (pages.empty())

@@ -154,4 +154,43 @@ std::vector<std::string> ZipArchive::names_with_prefix(std::string_view prefix) 
   return out;
 }
 
+Result<ZipArchive> open_document_zip(const Item& item, const ExtractContext& ctx, std::string_view kind) {
+  const uint64_t budget = std::min<uint64_t>(
+      ctx.limits.max_child_bytes, std::max<uint64_t>(uint64_t{256} << 20, item.bytes.size() * ctx.limits.max_ratio));
+  auto zip = ZipArchive::open(item.bytes, budget);
+  if (!zip.has_value()) {
+    Error e = zip.error();
+    e.message = std::string(kind) + ": " + e.message;
+    e.context = item.name;
+    return e;
+  }
+  return zip;
+}
+
+void emit_zip_members(const ZipArchive& zip, Extraction& out, ExtractContext& ctx,
+                      const std::function<bool(const ZipMember&)>& is_child,
+                      const std::function<void(const ZipMember&)>& seen) {
+  uint64_t declared = 0;
+  bool stopped = false;
+  for (const ZipMember& m : zip.members()) {
+    if (m.is_dir || !is_child(m)) continue;
+    ++declared;
+    if (seen) seen(m);
+    if (stopped) continue;
+    const std::string* bytes = zip.find(m.name);
+    if (bytes == nullptr) {
+      out.child_problems.push_back(zip.over_limit() && !m.encrypted
+                                       ? ChildProblem{m.name, "limit", "not read: the package expands past the size limit"}
+                                       : ChildProblem{m.name, "corrupt", "embedded part could not be decompressed"});
+      continue;
+    }
+    Status s = ctx.emit_child(out, Child{m.name, *bytes});
+    if (!s.has_value()) {
+      out.warnings.push_back("embedded parts not extracted past " + m.name + ": " + s.error().message);
+      stopped = true;
+    }
+  }
+  out.declared_children = declared;
+}
+
 }  // namespace dossier::extract

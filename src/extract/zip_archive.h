@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "extract/extractor.h"
 
 namespace dossier::extract {
 
@@ -52,5 +54,19 @@ class ZipArchive {
   bool over_limit_ = false;
   std::string damage_;
 };
+
+// Opens a zip-based document (OOXML, ODF, EPUB, XPS) with the expansion budget its limits allow:
+// at most max_child_bytes, at least 256 MiB or max_ratio times its size. An error's message is
+// prefixed with `kind` ("EPUB book: ...") and its context is the item's name.
+Result<ZipArchive> open_document_zip(const Item& item, const ExtractContext& ctx, std::string_view kind);
+
+// Emits the members `is_child` picks (directories never) as children of `out`, in archive order:
+// counts them in out.declared_children, records a member whose bytes are missing as a child
+// problem ("limit" past the size budget, else "corrupt"), and stops emitting at the first limit
+// ctx.emit_child reports, with a warning. `seen` is called for every picked member, emitted or
+// not (to note macros, say).
+void emit_zip_members(const ZipArchive& zip, Extraction& out, ExtractContext& ctx,
+                      const std::function<bool(const ZipMember&)>& is_child,
+                      const std::function<void(const ZipMember&)>& seen = {});
 
 }  // namespace dossier::extract
