@@ -79,6 +79,11 @@ class OcrEngine {
 // language's traineddata is missing, naming the package to install.
 Result<std::unique_ptr<OcrEngine>> make_tesseract_engine(const std::string& languages);
 
+// An engine that could not be set up (its models would not open or load): every reading fails
+// with "OCR engine unavailable: <why>", so that each image or scan it is asked to read says so in
+// a warning instead of silently going without text.
+std::unique_ptr<OcrEngine> make_unavailable_ocr_engine(Error why);
+
 // Checks that every language's model is installed, without loading any: kUnsupported naming the
 // Debian packages to install, kInvalidInput when `languages` is not of the form eng+chi_sim.
 Status check_ocr_languages(const std::string& languages);

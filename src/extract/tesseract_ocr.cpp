@@ -387,6 +387,30 @@ Status check_ocr_languages(const std::string& languages) {
   return ok_status();
 }
 
+namespace {
+
+class UnavailableOcrEngine final : public OcrEngine {
+ public:
+  explicit UnavailableOcrEngine(Error why) : why_(std::move(why)) {
+    why_.message = "OCR engine unavailable: " + why_.message;
+  }
+  std::string tool() const override { return "tesseract"; }
+  std::string tool_version() const override { return "unavailable"; }
+  Status load() override { return why_; }
+  Status open_models() override { return why_; }
+  Result<OcrPage> recognize(const OcrPixels&) override { return why_; }
+  Result<std::vector<OcrPage>> recognize_image(std::span<const uint8_t>) override { return why_; }
+
+ private:
+  Error why_;
+};
+
+}  // namespace
+
+std::unique_ptr<OcrEngine> make_unavailable_ocr_engine(Error why) {
+  return std::make_unique<UnavailableOcrEngine>(std::move(why));
+}
+
 Result<std::unique_ptr<OcrEngine>> make_tesseract_engine(const std::string& languages) {
   DOSSIER_RETURN_IF_ERROR(check_ocr_languages(languages));
   return std::unique_ptr<OcrEngine>(std::make_unique<CachingOcrEngine>(std::make_unique<TesseractEngine>(languages)));

@@ -12,7 +12,7 @@ class InProcessRunner final : public ExtractionRunner {
   Status start() override {
     if (ocr_.mode != extract::OcrMode::kOff) {
       auto engine = extract::make_tesseract_engine(ocr_.languages);
-      if (engine.has_value()) engine_ = std::move(engine).value();
+      engine_ = engine.has_value() ? std::move(engine).value() : extract::make_unavailable_ocr_engine(engine.error());
     }
     return ok_status();
   }

@@ -96,11 +96,15 @@ class Worker {
     if (settings.ocr.mode != extract::OcrMode::kOff) {
       // The model files are opened now, while files may still be opened; the models load at
       // the first image this worker reads.
+      // An engine that cannot be set up still answers, with the reason, so that no image goes
+      // without OCR unsaid.
       auto engine = extract::make_tesseract_engine(settings.ocr.languages);
       if (!engine.has_value()) {
         ocr_status_ = engine.error().message;
+        ocr_ = extract::make_unavailable_ocr_engine(engine.error());
       } else if (Status opened = (*engine)->open_models(); !opened.has_value()) {
         ocr_status_ = opened.error().message;
+        ocr_ = extract::make_unavailable_ocr_engine(opened.error());
       } else {
         ocr_ = std::move(engine).value();
         ocr_->set_on_page([this] { heartbeat(); });

@@ -275,6 +275,22 @@ TEST(ImageExtractorOcr, AnImageOcrCannotReadKeepsItsMetadataAndSaysWhy) {
   EXPECT_TRUE(contains(out->warnings[0], "too large to OCR")) << out->warnings[0];
 }
 
+// A worker whose engine could not be set up still answers: each image says why it has no text.
+TEST(ImageExtractorOcr, AnEngineThatCouldNotBeSetUpSaysSoForEachImage) {
+  testing::Pix pix = testing::scan_of(kMemo);
+  std::string png = testing::encode(pix.get(), IFF_PNG);
+  auto unavailable = make_unavailable_ocr_engine(Error{ErrorCode::kIo, "cannot open the OCR model eng", {}});
+  ImageExtractor x;
+  ExtractContext ctx;
+  ctx.ocr = unavailable.get();
+  auto out = x.extract(testing::item_for(png, "memo.png"), ctx);
+  ASSERT_TRUE(out.has_value()) << out.error().to_string();
+  EXPECT_TRUE(out->pages.empty());
+  ASSERT_EQ(out->warnings.size(), 1U);
+  EXPECT_EQ(out->warnings[0], "OCR: OCR engine unavailable: cannot open the OCR model eng");
+  for (const MetaField& m : out->metadata) EXPECT_NE(m.key, "ocr:engine");
+}
+
 TEST(PdfExtractorOcr, ReadsAnImageOnlyPage) {
   testing::Pix pix = testing::scan_of(kMemo);
   std::string pdf = testing::image_only_pdf(pix.get());
