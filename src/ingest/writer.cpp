@@ -219,6 +219,8 @@ void Writer::log_derived_ocr(const WriterItem& item) {
   e.tool_version = (space == std::string::npos ? "" : engine.substr(space + 1)) + "; pages " + pages;
   e.time = now_unix();
   e.dossier_version = DOSSIER_VERSION;
+  // Logged by a run that died before its batch committed: that entry stands for this one.
+  if (unsettled_.take(e)) return;
   pending_entries_.push_back(custody::encode_entry(e));
 }
 

@@ -168,5 +168,50 @@ TEST_F(WriterTest, UnsettledEntriesAreReusedAndTheirDocumentsLeaveTheIndex) {
   EXPECT_EQ(static_cast<uint64_t>(locs->front().custody_index), entries_before - 1);
 }
 
+// A scan whose batch was logged but not committed when the ingest died: on resume, each of its
+// entries (INGEST, DERIVE text, DERIVE ocr) is reused, none logged twice. Before the fix the OCR
+// entry was appended again (found by KillAndResume under the asan preset).
+TEST_F(WriterTest, AResumedScanReusesEachOfItsUnsettledEntries) {
+  auto scan = [] {
+    WriterItem item = document("Orchid Trading received the second payment", "", "/leak/scan.png");
+    item.pages[0].ocr = true;
+    item.pages[0].ocr_confidence = 91;
+    item.metadata.push_back({"ocr:engine", "tesseract 5.3.0 eng"});
+    return item;
+  };
+  // The entries a run logs for the scan, made in a project of their own.
+  const fs::path other = root_.string() + "-other";
+  fs::remove_all(other);
+  ASSERT_TRUE(init_project(other));
+  std::vector<std::string> entries;
+  {
+    auto w = Writer::open(ProjectPaths{other}, options_);
+    ASSERT_TRUE(w.has_value()) << w.error().to_string();
+    BoundedQueue<WriterItem> queue(2);
+    queue.push(scan());
+    queue.close();
+    Progress progress(Progress::Mode::kQuiet);
+    ASSERT_TRUE((*w)->drain(queue, progress).has_value());
+  }
+  {
+    auto log = custody::CustodyLog::open(ProjectPaths{other}.custody());
+    ASSERT_TRUE(log.has_value());
+    for (uint64_t i = 0; i < log->size(); ++i) entries.push_back(*log->entry(i));
+  }
+  fs::remove_all(other);
+  ASSERT_EQ(entries.size(), 3u);  // INGEST, DERIVE text, DERIVE ocr
+  // This project's log got them, but the catalog never committed the batch: the run died.
+  {
+    auto log = custody::CustodyLog::open(ProjectPaths{root_}.custody());
+    ASSERT_TRUE(log.has_value());
+    for (const std::string& e : entries) ASSERT_TRUE(log->append(e).has_value());
+  }
+  ASSERT_TRUE(drain({scan()}).has_value());
+  EXPECT_TRUE(cataloged("Orchid Trading received the second payment"));
+  auto log = custody::CustodyLog::open(ProjectPaths{root_}.custody());
+  ASSERT_TRUE(log.has_value());
+  EXPECT_EQ(log->size(), 3u);
+}
+
 }  // namespace
 }  // namespace dossier::ingest
