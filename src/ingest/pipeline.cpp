@@ -131,20 +131,17 @@ class Worker {
     emit(std::move(item));
   }
 
-  // A child stored in the blob store, waiting for its container's extraction to end.
+  // A child stored in the blob store, waiting for its container's extraction to end. Only what
+  // cannot be derived from the container: a million-member archive holds a million of these.
   struct StoredChild {
     Digest digest{};
     uint64_t size = 0;
     std::string name;
-    store::LocationRecord location;
-    std::string display;
   };
 
-  void store_child(const std::string& parent_id, const std::string& parent_display, extract::Child& child,
-                   std::vector<StoredChild>& stored) {
+  void store_child(extract::Child& child, std::vector<StoredChild>& stored) {
     if (run_.stop.load()) return;
     run_.embedded.fetch_add(1, std::memory_order_relaxed);
-    std::string display = join_display(parent_display, child.name);
     auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(child.bytes.data()), child.bytes.size());
     auto put = blobs_.put_bytes(bytes);
     if (!put.has_value()) {
@@ -153,12 +150,7 @@ class Worker {
       return;
     }
     std::string().swap(child.bytes);  // the blob has it now
-    store::LocationRecord loc;
-    loc.doc_id = to_hex(put->digest);
-    loc.parent_id = parent_id;
-    loc.path = child.name;
-    loc.size = put->size;
-    stored.push_back({put->digest, put->size, child.name, std::move(loc), std::move(display)});
+    stored.push_back({put->digest, put->size, std::move(child.name)});
   }
 
   WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth,
@@ -207,7 +199,7 @@ class Worker {
     std::vector<StoredChild> children;
     ctx.on_child = [&](extract::Child&& child) {
       ++emitted;
-      store_child(doc.id, display, child, children);
+      store_child(child, children);
     };
     sandbox::ExtractJob job{extractor, extract::Item{bytes, probe.mime, name, depth}, blobs_.path_of(digest)};
     Result<extract::Extraction> result = runner_->run(job, ctx);
@@ -215,7 +207,13 @@ class Worker {
     // worker cannot take a member while it is still reading the archive.
     for (StoredChild& c : children) {
       if (run_.stop.load()) break;
-      process_content(c.digest, c.size, c.name, depth + 1, std::move(c.location), c.display);
+      store::LocationRecord loc;
+      loc.doc_id = to_hex(c.digest);
+      loc.parent_id = doc.id;
+      loc.path = c.name;
+      loc.size = c.size;
+      process_content(c.digest, c.size, c.name, depth + 1, std::move(loc), join_display(display, c.name));
+      std::string().swap(c.name);  // done with it
     }
     doc.children_emitted = emitted;
     if (!result.has_value()) {
