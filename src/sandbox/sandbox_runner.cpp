@@ -19,9 +19,10 @@ namespace {
 
 // What identifies a child a first attempt already handed on, so that a retry does not hand it on
 // twice (the pipeline would count it twice). Extraction is deterministic, so the retry emits the
-// same children in the same order.
+// same children in the same order. Hashes rather than the name: an attempt keeps one mark per
+// child, a million for a million-member tar.
 struct ChildMark {
-  std::string name;
+  size_t name_hash = 0;
   uint64_t size = 0;
   size_t hash = 0;
   bool operator==(const ChildMark&) const = default;
@@ -154,7 +155,7 @@ class Stream {
     if (attempt_.children.size() >= ctx_.limits.max_children || child_bytes_ > ctx_.limits.max_child_bytes) {
       return Error{ErrorCode::kLimit, "more embedded items than the limits allow", ""};
     }
-    ChildMark mark{c.name, c.bytes.size(), std::hash<std::string_view>{}(c.bytes)};
+    ChildMark mark{std::hash<std::string_view>{}(c.name), c.bytes.size(), std::hash<std::string_view>{}(c.bytes)};
     size_t index = attempt_.children.size();
     attempt_.children.push_back(mark);
     if (index < already_delivered_.size() && already_delivered_[index] == mark) return ok_status();
