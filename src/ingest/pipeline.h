@@ -25,6 +25,9 @@ struct IngestOptions {
   Progress::Mode progress = Progress::Mode::kQuiet;
   uint32_t batch_documents = 256;       // commit at least this often
   uint64_t batch_text_bytes = 64 << 20;  // ... or after this much text
+  // ... or after this many new locations: a million-member archive of few distinct contents is
+  // nearly all locations, whose custody entries and index paths wait in memory for the commit.
+  uint32_t batch_locations = 32768;
   double batch_seconds = 5.0;            // ... or after this long
   // OCR mode; the languages come from the project's settings (`dossier config ocr.languages`)
   // unless ocr_languages is set.

@@ -108,6 +108,7 @@ Status Writer::drain(BoundedQueue<WriterItem>& items, Progress& progress) {
     }
     auto now = std::chrono::steady_clock::now();
     bool due = batch_docs_ >= options_.batch_documents || batch_bytes_ >= options_.batch_text_bytes ||
+               batch_locations_ >= options_.batch_locations ||
                std::chrono::duration<double>(now - last_commit).count() >= options_.batch_seconds;
     if (in_batch && due) {
       DOSSIER_RETURN_IF_ERROR(commit_batch());
@@ -147,6 +148,7 @@ Status Writer::commit_batch() {
   if (on_commit_) on_commit_(batch_ids_);
   batch_ids_.clear();
   batch_docs_ = 0;
+  batch_locations_ = 0;
   batch_bytes_ = 0;
   return ok_status();
 }
@@ -303,6 +305,7 @@ Status Writer::write_location(WriterItem& item) {
     return ok_status();
   }
   ++report_.new_locations;
+  ++batch_locations_;
   pending_paths_[loc.doc_id].push_back(item.display_path);
   return ok_status();
 }

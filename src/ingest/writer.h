@@ -133,6 +133,7 @@ class Writer {
   std::function<void(const std::vector<std::string>&)> on_commit_;
   IngestReport report_;
   uint32_t batch_docs_ = 0;
+  uint32_t batch_locations_ = 0;
   uint64_t batch_bytes_ = 0;
 };
 
