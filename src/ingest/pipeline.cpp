@@ -1,7 +1,13 @@
 #include "ingest/pipeline.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -23,6 +29,110 @@
 
 namespace dossier::ingest {
 namespace {
+
+// The children of one container, in the order its extractor found them, waiting for its
+// extraction to end: digest, size and name each. The first kInMemory stay in memory; the rest go
+// to an unlinked file under blobs/tmp, so that a million-member archive costs a file of about
+// 60 MB rather than that much memory.
+class ChildList {
+ public:
+  struct Entry {
+    Digest digest{};
+    uint64_t size = 0;
+    std::string name;
+  };
+  static constexpr size_t kInMemory = 4096;
+
+  explicit ChildList(std::filesystem::path spill_path) : spill_path_(std::move(spill_path)) {}
+
+  Status add(Entry e) {
+    if (memory_.size() < kInMemory) {
+      memory_.push_back(std::move(e));
+      return ok_status();
+    }
+    if (!spill_.valid()) {
+      int fd = ::open(spill_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0) return io_error("cannot create", errno);
+      spill_ = UniqueFd(fd);
+      ::unlink(spill_path_.c_str());  // gone with the descriptor, whatever happens
+    }
+    buffer_.append(reinterpret_cast<const char*>(e.digest.data()), e.digest.size());
+    append_u64(e.size);
+    append_u64(e.name.size());
+    buffer_ += e.name;
+    if (buffer_.size() >= kBuffer) return flush();
+    return ok_status();
+  }
+
+  // Calls fn on each entry in order until it returns false.
+  Status for_each(const std::function<bool(Entry&)>& fn) {
+    for (Entry& e : memory_) {
+      if (!fn(e)) return ok_status();
+      std::string().swap(e.name);
+    }
+    if (!spill_.valid()) return ok_status();
+    DOSSIER_RETURN_IF_ERROR(flush());
+    std::string in;
+    size_t at = 0;
+    uint64_t offset = 0;
+    std::vector<uint8_t> chunk(kBuffer);
+    for (;;) {
+      // One whole record from `in`, when it holds one.
+      constexpr size_t kHead = sizeof(Digest) + 16;
+      if (in.size() - at >= kHead) {
+        Entry e;
+        std::memcpy(e.digest.data(), in.data() + at, e.digest.size());
+        e.size = read_u64(in.data() + at + e.digest.size());
+        uint64_t name_size = read_u64(in.data() + at + e.digest.size() + 8);
+        if (in.size() - at - kHead >= name_size) {
+          e.name.assign(in, at + kHead, name_size);
+          at += kHead + name_size;
+          if (!fn(e)) return ok_status();
+          continue;
+        }
+      }
+      in.erase(0, at);
+      at = 0;
+      ssize_t n = ::pread(spill_.get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return io_error("cannot read", errno);
+      if (n == 0) break;
+      offset += static_cast<uint64_t>(n);
+      in.append(reinterpret_cast<const char*>(chunk.data()), static_cast<size_t>(n));
+    }
+    if (at != in.size()) return Error{ErrorCode::kInternal, "the list of embedded items waiting to be read ends midway", ""};
+    return ok_status();
+  }
+
+ private:
+  static constexpr size_t kBuffer = 1 << 20;
+
+  void append_u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) buffer_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  static uint64_t read_u64(const char* p) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+    return v;
+  }
+  Status flush() {
+    if (buffer_.empty()) return ok_status();
+    auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(buffer_.data()), buffer_.size());
+    DOSSIER_RETURN_IF_ERROR(write_all(spill_.get(), bytes, spill_path_));
+    buffer_.clear();
+    return ok_status();
+  }
+  Error io_error(const char* what, int err) const {
+    return Error{err == ENOSPC || err == EDQUOT ? ErrorCode::kDiskFull : ErrorCode::kIo,
+                 std::string(what) + " the list of embedded items " + spill_path_.string() + ": " + std::strerror(err),
+                 ""};
+  }
+
+  std::vector<Entry> memory_;
+  std::filesystem::path spill_path_;
+  UniqueFd spill_;
+  std::string buffer_;
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -131,15 +241,7 @@ class Worker {
     emit(std::move(item));
   }
 
-  // A child stored in the blob store, waiting for its container's extraction to end. Only what
-  // cannot be derived from the container: a million-member archive holds a million of these.
-  struct StoredChild {
-    Digest digest{};
-    uint64_t size = 0;
-    std::string name;
-  };
-
-  void store_child(extract::Child& child, std::vector<StoredChild>& stored) {
+  void store_child(extract::Child& child, ChildList& stored) {
     if (run_.stop.load()) return;
     run_.embedded.fetch_add(1, std::memory_order_relaxed);
     auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(child.bytes.data()), child.bytes.size());
@@ -150,7 +252,7 @@ class Worker {
       return;
     }
     std::string().swap(child.bytes);  // the blob has it now
-    stored.push_back({put->digest, put->size, std::move(child.name)});
+    if (Status s = stored.add({put->digest, put->size, std::move(child.name)}); !s.has_value()) run_.fail(s.error());
   }
 
   WriterItem extract_one(const Digest& digest, uint64_t size, const std::string& name, int depth,
@@ -196,7 +298,7 @@ class Worker {
       return item;
     }
     uint64_t emitted = 0;
-    std::vector<StoredChild> children;
+    ChildList children(blobs_.make_temp_path());
     ctx.on_child = [&](extract::Child&& child) {
       ++emitted;
       store_child(child, children);
@@ -205,16 +307,17 @@ class Worker {
     Result<extract::Extraction> result = runner_->run(job, ctx);
     // The children are extracted only now, so that one worker per thread suffices: a sandboxed
     // worker cannot take a member while it is still reading the archive.
-    for (StoredChild& c : children) {
-      if (run_.stop.load()) break;
+    Status listed = children.for_each([&](ChildList::Entry& c) {
+      if (run_.stop.load()) return false;
       store::LocationRecord loc;
       loc.doc_id = to_hex(c.digest);
       loc.parent_id = doc.id;
       loc.path = c.name;
       loc.size = c.size;
       process_content(c.digest, c.size, c.name, depth + 1, std::move(loc), join_display(display, c.name));
-      std::string().swap(c.name);  // done with it
-    }
+      return true;
+    });
+    if (!listed.has_value()) run_.fail(listed.error());
     doc.children_emitted = emitted;
     if (!result.has_value()) {
       mark_failed(doc, result.error());

@@ -40,10 +40,13 @@ class BlobStore {
   // REQUIRES: no other process is writing to this store (the ingest holds the project's locks).
   Result<uint64_t> remove_stale_temps() const;
 
+  // A fresh path in blobs/tmp, unique across processes and threads: for a scratch file on the
+  // project's file system (remove_stale_temps deletes what a killed process left).
+  std::filesystem::path make_temp_path() const;
+
  private:
   // Moves a fully written, fsynced temp file into place under its digest.
   Result<bool> commit_temp(const std::filesystem::path& tmp, const Digest& digest) const;
-  std::filesystem::path make_temp_path() const;
 
   std::filesystem::path root_;
 };
