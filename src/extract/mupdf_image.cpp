@@ -5,6 +5,7 @@
 #include <string>
 
 #include "extract/mupdf_handles.h"
+#include "extract/ocr_image.h"
 
 namespace dossier::extract {
 namespace {
@@ -25,6 +26,7 @@ fz_alloc_context capped_allocator{nullptr, capped_malloc, capped_realloc, capped
 }  // namespace
 
 Result<DecodedImage> decode_image_with_mupdf(std::span<const uint8_t> bytes, int64_t max_pixels) {
+  DOSSIER_RETURN_IF_ERROR(check_gif_frames(bytes, max_pixels));
   MupdfContext owner(fz_new_context(&capped_allocator, nullptr, 16u << 20));
   if (owner == nullptr) return Error{ErrorCode::kInternal, "MuPDF could not create a context (out of memory)", {}};
   fz_context* ctx = owner.get();

@@ -105,9 +105,51 @@ Error ocr_image_too_large(int width, int height) {
                "image of " + std::to_string(width) + "x" + std::to_string(height) + " pixels is too large to OCR", {}};
 }
 
+Status check_gif_frames(std::span<const uint8_t> b, int64_t max_pixels) {
+  if (b.size() < 13 || (std::memcmp(b.data(), "GIF87a", 6) != 0 && std::memcmp(b.data(), "GIF89a", 6) != 0))
+    return ok_status();
+  auto le16 = [&](size_t at) { return static_cast<int64_t>(b[at]) | (static_cast<int64_t>(b[at + 1]) << 8); };
+  auto color_table = [](uint8_t flags) -> size_t { return (flags & 0x80) != 0 ? 3u << ((flags & 7) + 1) : 0; };
+  auto skip_sub_blocks = [&](size_t at) {
+    while (at < b.size()) {
+      size_t n = b[at++];
+      if (n == 0) break;
+      at += n;
+    }
+    return at;
+  };
+  size_t pos = 13 + color_table(b[10]);
+  int64_t total = 0;
+  int frames = 0;
+  while (pos < b.size()) {
+    uint8_t block = b[pos++];
+    if (block == 0x21) {  // extension: label, then data sub-blocks
+      pos = skip_sub_blocks(pos + 1);
+    } else if (block == 0x2C) {  // image descriptor: left, top, width, height, flags
+      if (pos + 9 > b.size()) break;
+      int64_t w = le16(pos + 4), h = le16(pos + 6);
+      uint8_t flags = b[pos + 8];
+      ++frames;
+      total += w * h;
+      if (w * h > max_pixels) return ocr_image_too_large(static_cast<int>(w), static_cast<int>(h));
+      if (total > max_pixels) {
+        return Error{ErrorCode::kLimit,
+                     "GIF whose " + std::to_string(frames) + " frames hold over " + std::to_string(max_pixels / 1'000'000) +
+                         " million pixels in all is too large to OCR",
+                     {}};
+      }
+      pos = skip_sub_blocks(pos + 9 + color_table(flags) + 1);  // + the LZW code size byte
+    } else {
+      break;  // the trailer (0x3B), or garbage where the decoders stop too
+    }
+  }
+  return ok_status();
+}
+
 Status for_each_ocr_frame(std::span<const uint8_t> bytes, int64_t max_pixels, const std::function<Status(Pix*)>& fn) {
   std::vector<uint8_t> fixed_bmp;
   bytes = tidy_bmp(bytes, fixed_bmp);
+  DOSSIER_RETURN_IF_ERROR(check_gif_frames(bytes, max_pixels));
   l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
   if (bytes.empty() || pixReadHeaderMem(bytes.data(), bytes.size(), &format, &w, &h, &bps, &spp, &cmap) != 0)
     return Error{ErrorCode::kUnsupported, "image format not readable for OCR", {}};

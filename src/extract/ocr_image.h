@@ -28,6 +28,13 @@ Status for_each_ocr_frame(std::span<const uint8_t> bytes, int64_t max_pixels, co
 // kLimit: "image of WxH pixels is too large to OCR".
 Error ocr_image_too_large(int width, int height);
 
+// GIF decoders (giflib under Leptonica, MuPDF) decode every frame at the size its descriptor
+// claims, whatever the logical screen says: a 1.5 KB GIF made them allocate 600 MB. Walks the
+// blocks without decoding: kLimit when a frame, or all frames together, exceed `max_pixels`.
+// OK for anything that is not a GIF, and for a GIF whose blocks end early (the decoders then
+// stop there too).
+Status check_gif_frames(std::span<const uint8_t> bytes, int64_t max_pixels);
+
 // The EXIF orientation tag (1..8) of a JPEG, or 1 when it has none or is not a JPEG. Reads only
 // the APP1 segment's first IFD; never reads past `bytes`.
 int jpeg_exif_orientation(std::span<const uint8_t> bytes);

@@ -217,6 +217,59 @@ TEST(TesseractEngine, RejectsWhatIsNotAnImage) {
   EXPECT_FALSE(engine().recognize(none).has_value());
 }
 
+// A GIF: a 50x50 logical screen with a 2-colour table, then the given frames, each a descriptor
+// of w x h pixels and a one-sub-block LZW stream (clear, the first pixel, end).
+std::string gif_with_frames(const std::vector<std::pair<int, int>>& frames) {
+  std::string g = "GIF89a";
+  auto le16 = [&](int v) {
+    g.push_back(static_cast<char>(v & 0xFF));
+    g.push_back(static_cast<char>(v >> 8));
+  };
+  le16(50);
+  le16(50);
+  g += std::string("\x80\x00\x00", 3);             // global table of 2 colours
+  g += std::string("\x00\x00\x00\xff\xff\xff", 6);  // black, white
+  for (auto [w, h] : frames) {
+    g.push_back('\x2c');
+    le16(0);
+    le16(0);
+    le16(w);
+    le16(h);
+    g.push_back('\0');
+    g += std::string("\x02\x02\x44\x01\x00", 5);  // code size 2; 2 bytes of LZW; end
+  }
+  g.push_back('\x3b');
+  return g;
+}
+
+// Found by fuzz_ocr_image: a 1.5 KB GIF whose frame claims 52143x36537 pixels in a 50x50 screen
+// made giflib (through Leptonica) and MuPDF allocate what the frame claims: 667 MB in a worker.
+TEST(CheckGifFrames, FramesAreMeasuredBeforeAnyDecoderSeesThem) {
+  std::string huge = gif_with_frames({{52143, 36537}});
+  Status frame = check_gif_frames(as_bytes(huge), 120'000'000);
+  ASSERT_FALSE(frame.has_value());
+  EXPECT_EQ(frame.error().code, ErrorCode::kLimit);
+  EXPECT_EQ(frame.error().message, "image of 52143x36537 pixels is too large to OCR");
+  // The same for every decoder OCR uses.
+  auto leptonica = for_each_ocr_frame(as_bytes(huge), 120'000'000, [](Pix*) { return ok_status(); });
+  ASSERT_FALSE(leptonica.has_value());
+  EXPECT_EQ(leptonica.error().code, ErrorCode::kLimit);
+  auto mupdf = decode_image_with_mupdf(as_bytes(huge), 120'000'000);
+  ASSERT_FALSE(mupdf.has_value());
+  EXPECT_EQ(mupdf.error().code, ErrorCode::kLimit);
+
+  // Many frames that are each fine but too many pixels together.
+  std::vector<std::pair<int, int>> many(40, {2000, 2000});
+  Status all = check_gif_frames(as_bytes(gif_with_frames(many)), 120'000'000);
+  ASSERT_FALSE(all.has_value());
+  EXPECT_EQ(all.error().message, "GIF whose 31 frames hold over 120 million pixels in all is too large to OCR");
+
+  // Ordinary GIFs, and what is not a GIF, pass.
+  EXPECT_TRUE(check_gif_frames(as_bytes(gif_with_frames({{50, 50}, {20, 10}})), 120'000'000).has_value());
+  EXPECT_TRUE(check_gif_frames(as_bytes("GIF89a"), 120'000'000).has_value());
+  EXPECT_TRUE(check_gif_frames(as_bytes("not a gif at all"), 120'000'000).has_value());
+}
+
 // Found by fuzz_ocr_image: MuPDF allocated what a TIFF directory claimed (3.5 GB). Here a strip
 // table of 800 million entries; the decoder must refuse it, not allocate it.
 TEST(DecodeImageWithMupdf, ATiffClaimingAHugeTableIsRefused) {
