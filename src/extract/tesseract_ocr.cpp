@@ -124,14 +124,18 @@ class PreopenedModels {
     return *models;
   }
 
+  // Paths are compared in normal form: Tesseract joins its data path and the file name itself
+  // (a TESSDATA_PREFIX ending in '/' must still match).
+  static std::string key(const std::string& path) { return std::filesystem::path(path).lexically_normal().string(); }
+
   Status open(const std::string& path) {
     std::lock_guard lock(mu_);
-    if (fds_.count(path) != 0) return ok_status();
+    if (fds_.count(key(path)) != 0) return ok_status();
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       return Error{ErrorCode::kIo, "cannot open the OCR model " + path + ": " + std::strerror(errno), {}};
     }
-    fds_.emplace(path, fd);
+    fds_.emplace(key(path), fd);
     return ok_status();
   }
 
@@ -147,7 +151,7 @@ class PreopenedModels {
     {
       PreopenedModels& self = get();
       std::lock_guard lock(self.mu_);
-      auto it = self.fds_.find(filename);
+      auto it = self.fds_.find(key(filename));
       if (it != self.fds_.end()) fd = it->second;
     }
     if (fd < 0) {
