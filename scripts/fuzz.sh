@@ -3,6 +3,8 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 # TARGET is a target name (fuzz_query, fuzz_extract_pdf-mupdf, ...); default: all of them.
 # PARALLEL=N runs N targets at once (default 1; one per core is the sensible maximum).
+# TIMEOUT=S is the wall-clock seconds after which one input counts as a hang (default 25: on a
+# loaded machine a slow but finite input would otherwise be reported, and end that target's run).
 # Corpora grow in fuzz/corpus/<target>/, crashes land in fuzz/crashes/<target>/ (both gitignored).
 # Corpora are seeded on first use from tests/fixtures and ../shared/corpora (<= 20 small files).
 set -uo pipefail
@@ -13,6 +15,7 @@ shift || true
 BUILD="$ROOT/build/fuzz"
 JOBS="${JOBS:-2}"
 PARALLEL="${PARALLEL:-1}"
+TIMEOUT="${TIMEOUT:-25}"
 
 cd "$ROOT"
 # Leaks inside system libraries that dossier cannot free (see the file) must not stop a run.
@@ -29,7 +32,7 @@ fi
 # File-name patterns for seeds, by target.
 seed_patterns() {
   case "$1" in
-    fuzz_extract_pdf-mupdf) echo '*.pdf' ;;
+    fuzz_extract_pdf-mupdf|fuzz_pdf_render) echo '*.pdf' ;;
     fuzz_extract_html) echo '*.html *.htm' ;;
     fuzz_extract_xml) echo '*.xml *.svg' ;;
     fuzz_extract_image) echo '*.jpg *.jpeg *.png *.gif *.tif *.tiff *.webp' ;;
@@ -100,7 +103,7 @@ run_target() {
   local log="$BUILD/$t.log" before after rc execs cov new
   before=$(ls -A "$crashes" | wc -l)
   echo "== $t (${SECONDS_PER_TARGET}s) started $(date +%H:%M:%S)" >&2
-  "$exe" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
+  "$exe" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout="$TIMEOUT" \
     -max_len=1048576 -print_final_stats=1 -artifact_prefix="$crashes/" >"$log" 2>&1
   rc=$?
   after=$(ls -A "$crashes" | wc -l)
