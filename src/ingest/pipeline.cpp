@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -224,6 +225,13 @@ class Worker {
   void process_content(const Digest& digest, uint64_t size, const std::string& name, int depth,
                        store::LocationRecord loc, const std::string& display) {
     std::string id = to_hex(digest);
+    if (std::find(ancestors_.begin(), ancestors_.end(), id) != ancestors_.end()) {
+      // A container inside itself: recorded, never extracted again (that would not end).
+      WriterItem item = WriterItem::location_only(std::move(loc), display);
+      item.inside_itself = true;
+      emit(std::move(item));
+      return;
+    }
     if (already_stored(id) || !run_.claim(id)) {
       emit(WriterItem::location_only(std::move(loc), display));
       return;
@@ -307,6 +315,7 @@ class Worker {
     Result<extract::Extraction> result = runner_->run(job, ctx);
     // The children are extracted only now, so that one worker per thread suffices: a sandboxed
     // worker cannot take a member while it is still reading the archive.
+    ancestors_.push_back(doc.id);
     Status listed = children.for_each([&](ChildList::Entry& c) {
       if (run_.stop.load()) return false;
       store::LocationRecord loc;
@@ -317,6 +326,7 @@ class Worker {
       process_content(c.digest, c.size, c.name, depth + 1, std::move(loc), join_display(display, c.name));
       return true;
     });
+    ancestors_.pop_back();
     if (!listed.has_value()) run_.fail(listed.error());
     doc.children_emitted = emitted;
     if (!result.has_value()) {
@@ -375,6 +385,8 @@ class Worker {
   store::BlobStore blobs_;
   RunState& run_;
   BoundedQueue<WriterItem>& out_;
+  // The containers whose members this thread is extracting, outermost first.
+  std::vector<std::string> ancestors_;
   Progress& progress_;
   std::unique_ptr<store::Catalog> catalog_;
   std::unique_ptr<sandbox::ExtractionRunner> runner_;  // used by this worker's thread only

@@ -292,7 +292,7 @@ Status Writer::write_location(WriterItem& item) {
   DOSSIER_ASSIGN_OR_RETURN(auto doc, catalog_->find_document(item.location.doc_id));
   if (!doc.has_value()) {
     // Another worker is still extracting this content; write the location after its document.
-    if (!item.location.parent_id.empty()) ++unwritten_children_[item.location.parent_id];
+    if (!item.location.parent_id.empty() && !item.inside_itself) ++unwritten_children_[item.location.parent_id];
     waiting_[item.location.doc_id].push_back(std::move(item));
     return ok_status();
   }
@@ -336,7 +336,7 @@ Status Writer::write_document(WriterItem& item) {
     waiting_.erase(it);
     for (auto& w : later) {
       DOSSIER_RETURN_IF_ERROR(write_location(w));
-      DOSSIER_RETURN_IF_ERROR(child_written(w.location.parent_id));
+      if (!w.inside_itself) DOSSIER_RETURN_IF_ERROR(child_written(w.location.parent_id));
     }
   }
   return ok_status();

@@ -41,6 +41,11 @@ struct WriterItem {
   std::vector<store::PageRecord> pages;
   std::vector<store::MetaRecord> metadata;
   std::string problem_reason;            // kProblem
+  // kLocationOnly: the location of a container inside itself (droste.zip holds droste.zip; or
+  // a.zip holds b.zip, which holds a.zip). Its document is an ancestor still being extracted,
+  // which is written after its children, so its parent must not wait for it: the location is
+  // written right after that document instead.
+  bool inside_itself = false;
 
   static WriterItem location_only(store::LocationRecord loc, std::string display) {
     WriterItem item;

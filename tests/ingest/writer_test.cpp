@@ -213,5 +213,20 @@ TEST_F(WriterTest, AResumedScanReusesEachOfItsUnsettledEntries) {
   EXPECT_EQ(log->size(), 3u);
 }
 
+// droste.zip holds droste.zip: the member's document is the container itself, which is written
+// after its members. The member's location must not hold the container back (it used to, and the
+// ingest ended with "stopped before every document was written"); it is written after it.
+TEST_F(WriterTest, AContainerInsideItselfIsWrittenWithBothLocations) {
+  WriterItem inside = location("droste zip bytes", "droste zip bytes", "droste.zip");
+  inside.inside_itself = true;
+  ASSERT_TRUE(drain({std::move(inside), document("droste zip bytes", "", "/leak/droste.zip")}).has_value());
+  EXPECT_TRUE(cataloged("droste zip bytes"));
+  auto catalog = store::open_sqlite_catalog(ProjectPaths{root_}.db().string(), store::OpenMode::kReadOnly);
+  ASSERT_TRUE(catalog.has_value());
+  auto locs = (*catalog)->locations(id_of("droste zip bytes"));
+  ASSERT_TRUE(locs.has_value());
+  EXPECT_EQ(locs->size(), 2u);
+}
+
 }  // namespace
 }  // namespace dossier::ingest
