@@ -28,13 +28,6 @@ std::vector<std::string> corpus_inputs() {
   return {(kCorpora / "zh-laws").string(), (kCorpora / "pdf").string()};
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<fs::path> regular_files(const std::vector<std::string>& roots) {
   std::vector<fs::path> out;
   for (const auto& r : roots) {

@@ -26,13 +26,6 @@ namespace fs = std::filesystem;
 
 const fs::path kCorpora = fs::path(DOSSIER_SHARED) / "corpora";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Decodes one code point (valid UTF-8 assumed, as in these corpora); advances i.
 char32_t next_cp(const std::string& s, size_t& i) {
   auto b = static_cast<unsigned char>(s[i]);

@@ -20,13 +20,6 @@ namespace fs = std::filesystem;
 
 const fs::path kCorpora = fs::path(DOSSIER_SHARED) / "corpora";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Whitespace collapsed to single spaces, trimmed: CER counts characters, not layout.
 std::u32string normalized(const std::string& utf8) {
   std::u32string out;

@@ -33,11 +33,6 @@ using nlohmann::json;
 #define DOSSIER_SHARED "/work/shared"
 #endif
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 void spit(const fs::path& p, const std::string& bytes) {
   fs::permissions(p, fs::perms::owner_write, fs::perm_options::add);
   std::ofstream out(p, std::ios::binary | std::ios::trunc);

@@ -23,11 +23,6 @@ constexpr bool kSanitized = true;
 constexpr bool kSanitized = false;
 #endif
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Words that do not compress much, for members that a cut must land inside.
 std::string words(size_t n, unsigned seed) {
   std::string out;

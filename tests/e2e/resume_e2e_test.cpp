@@ -23,11 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Distinct, searchable prose: `n` words from a small vocabulary, seeded.
 std::string prose(unsigned seed, size_t n) {
   static const char* kWords[] = {

@@ -18,7 +18,6 @@
 extern char** environ;
 
 namespace dossier::test {
-namespace {
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -26,8 +25,6 @@ std::string slurp(const std::filesystem::path& p) {
   ss << in.rdbuf();
   return ss.str();
 }
-
-}  // namespace
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};

@@ -22,6 +22,9 @@ struct RunResult {
 };
 
 RunResult run_dossier(const std::vector<std::string>& args);
+
+// The whole file's bytes; empty when it cannot be read.
+std::string slurp(const std::filesystem::path& p);
 // run_dossier() that also samples the anonymous resident size: ru_maxrss counts the pages of
 // files the process maps (an archive it reads through), which are page cache the kernel can drop.
 RunResult run_dossier_sampled(const std::vector<std::string>& args);
