@@ -44,7 +44,8 @@ class ChildList {
   };
   static constexpr size_t kInMemory = 4096;
 
-  explicit ChildList(std::filesystem::path spill_path) : spill_path_(std::move(spill_path)) {}
+  // The scratch file's name is only made when the list spills, not for every item extracted.
+  explicit ChildList(const store::BlobStore& blobs) : blobs_(blobs) {}
 
   Status add(Entry e) {
     if (memory_.size() < kInMemory) {
@@ -52,6 +53,7 @@ class ChildList {
       return ok_status();
     }
     if (!spill_.valid()) {
+      spill_path_ = blobs_.make_temp_path();
       int fd = ::open(spill_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (fd < 0) return io_error("cannot create", errno);
       spill_ = UniqueFd(fd);
@@ -129,6 +131,7 @@ class ChildList {
                  ""};
   }
 
+  const store::BlobStore& blobs_;
   std::vector<Entry> memory_;
   std::filesystem::path spill_path_;
   UniqueFd spill_;
@@ -306,7 +309,7 @@ class Worker {
       return item;
     }
     uint64_t emitted = 0;
-    ChildList children(blobs_.make_temp_path());
+    ChildList children(blobs_);
     ctx.on_child = [&](extract::Child&& child) {
       ++emitted;
       store_child(child, children);
